@@ -1,0 +1,43 @@
+# make run: set up what is missing, migrate, start (Telegram when INTAKE_TELEGRAM_TOKEN is set, else the console)
+# make test: set up what is missing and run every test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LANGS := $(notdir $(wildcard locales/*))
+PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
+
+.PHONY: run test catalogs compile lint bench bench-quick clean
+
+run: $(VENV)/.installed compile
+	$(BIN)/intake db upgrade
+	exec $(BIN)/intake run
+
+test: $(VENV)/.installed compile
+	$(BIN)/pytest
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+# .mo files are built from the committed .po files, never committed themselves
+compile: $(MO)
+
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -D messages -l $* -i $< -o $@
+
+# extract the msgids from the code, merge them into every catalog, compile
+catalogs: $(VENV)/.installed
+	$(BIN)/pybabel extract --no-location --sort-output -k N_ -k P_:1c,2 -k NN_:1,2 -c Translators: \
+		--project "Sollefteå intake" --copyright-holder "Sollefteå kommun" -o locales/messages.pot bot dialogs casework
+	$(BIN)/pybabel update --no-fuzzy-matching --no-location --omit-header -d locales -D messages -i locales/messages.pot || true
+	$(MAKE) compile
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo

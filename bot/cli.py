@@ -1,0 +1,132 @@
+"""The `intake` command: run the bot or the console chat, migrate, and read the queue.
+
+Staff use it on the server; `make run` calls `intake db upgrade` and then `intake run`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from enum import StrEnum
+
+import typer
+
+from bot.settings import Settings
+from casework import queue
+from dialogs.i18n import available_languages
+from storage import repo
+from storage.db import make_engine, migrate, transaction
+
+__all__ = ["app"]
+
+app = typer.Typer(help="Sollefteå intake: the Telegram bot, the console chat and the caseworkers' queue.",
+                  no_args_is_help=True)
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+queue_app = typer.Typer(help="The caseworkers' queue (ärendekön).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(queue_app, name="queue")
+
+
+class Format(StrEnum):
+    json = "json"
+    text = "text"
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    _logging(settings.log_level)
+    return settings
+
+
+def _logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s %(extra_fields)s",
+        stream=sys.stderr,
+    )
+    factory = logging.getLogRecordFactory()
+
+    def record_factory(*args, **kwargs):  # type: ignore[no-untyped-def]
+        record = factory(*args, **kwargs)
+        standard = _STANDARD
+        extra = {k: v for k, v in record.__dict__.items() if k not in standard}
+        record.extra_fields = json.dumps(extra, default=str) if extra else ""
+        return record
+
+    logging.setLogRecordFactory(record_factory)
+    # httpx logs every request URL, which holds the bot token: keep it quiet.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("transitions").setLevel(logging.WARNING)
+
+
+_STANDARD = set(logging.LogRecord("x", 0, "x", 0, "x", None, None).__dict__) | {"message", "asctime", "extra_fields"}
+
+
+@app.command()
+def run() -> None:
+    """Start the bot on Telegram when INTAKE_TELEGRAM_TOKEN is set, else the console chat."""
+    settings = _settings()
+    migrate(settings.database_url)
+    if settings.telegram_token:
+        from bot.telegram.app import run as run_telegram
+
+        run_telegram(settings)
+    else:
+        console()
+
+
+@app.command()
+def console() -> None:
+    """Take an intake in this terminal."""
+    from bot.console import ConsoleChat
+
+    settings = _settings()
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    ConsoleChat(engine, settings.dialog_config(available_languages()), sys.stdin, sys.stdout).run()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database to the current schema."""
+    migrate(_settings().database_url)
+
+
+@queue_app.command("export")
+def queue_export(format: Format = Format.json) -> None:  # noqa: A002 - the option is called --format
+    """Every referral with its answers, consents and assessment (INTAKE_SPEC section 8)."""
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    with transaction(engine) as db:
+        data = queue.export(db)
+    if format is Format.json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
+    else:
+        for item in data:
+            a = item["assessment"]
+            typer.echo(f"{item['reference']}  {item['priority']:<7} {item['status']:<11} {item['language']:<5} "
+                       f"forms={a.get('forms')} actions={','.join(a.get('actions', []))}")
+
+
+@queue_app.command("list")
+def queue_list() -> None:
+    """The queue in priority order: urgent, high, medium, low, then oldest first."""
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    with transaction(engine) as db:
+        for r in repo.list_referrals(db):
+            typer.echo(f"{r.reference}  {r.priority:<7} {r.status:<11} {r.language:<5} "
+                       f"{r.created_at:%Y-%m-%d %H:%M}  {','.join(r.assessment.get('actions', []))}")
+
+
+@app.command()
+def diagram() -> None:
+    """Print the intake's flow as a mermaid chart, generated from the question table."""
+    from dialogs.machine import diagram as make_diagram
+
+    typer.echo(make_diagram(), nl=False)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,47 @@
+"""The INTAKE_* settings of INTAKE_SPEC section 8, read from the environment (or a .env file)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from dialogs.events import Config
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INTAKE_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///intake.db"
+    telegram_token: str | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_file_url: str | None = None  # default: derived from telegram_api_url
+    staff_chat_id: int | None = None
+    # Webhook mode when set: Telegram posts updates to this public HTTPS address.
+    webhook_url: str | None = None
+    webhook_secret: str | None = None  # checked against X-Telegram-Bot-Api-Secret-Token
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    poll_timeout: int = Field(default=10, ge=0, le=50)
+    social_services_phone: str = "0620-68 20 00"
+    emergency_number: str = "112"
+    retention_unfinished_days: int = 30
+    response_days: int = 3
+    log_level: str = "INFO"
+
+    @property
+    def file_url(self) -> str:
+        if self.telegram_file_url:
+            return self.telegram_file_url
+        base = self.telegram_api_url.rstrip("/")
+        return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+    def dialog_config(self, languages: tuple[str, ...]) -> Config:
+        return Config(
+            languages=languages,
+            social_services_phone=self.social_services_phone,
+            emergency_number=self.emergency_number,
+            retention_days=self.retention_unfinished_days,
+            response_days=self.response_days,
+        )

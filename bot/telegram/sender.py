@@ -1,0 +1,120 @@
+"""The outbox, sent to Telegram after commit: in order per chat, retried, never sent twice on purpose.
+
+A row is marked sent with the message id Telegram gave it (edits of that message need it). Network
+errors and 5xx answers are retried with backoff, a 429 after Telegram's `retry_after`; a refusal for
+good (the person blocked the bot, the message is gone) marks the row failed instead of retrying.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from storage import repo
+from storage.db import transaction
+
+__all__ = ["OutboxSender"]
+
+log = logging.getLogger(__name__)
+_DONE_ALREADY = ("message is not modified",)
+_GONE = ("message to edit not found", "query is too old", "query id is invalid", "message can't be edited",
+         "chat not found", "message to delete not found")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _markup(keyboard: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b["text"][:64], callback_data=b["data"]) for b in row] for row in keyboard]
+    )
+
+
+class OutboxSender:
+    def __init__(self, bot: Bot, engine: Engine, run_db: Any) -> None:
+        self.bot, self.engine, self.run_db = bot, engine, run_db
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def flush(self, chat_id: str | None = None) -> int:
+        """Send what is pending (for one chat, or all); returns how many rows were settled."""
+        rows = await self.run_db(self._pending, chat_id)
+        by_chat: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            by_chat[row["chat_id"]].append(row)
+        results = await asyncio.gather(*(self._flush_chat(chat, items) for chat, items in by_chat.items()))
+        return sum(results)
+
+    def _pending(self, chat_id: str | None) -> list[dict[str, Any]]:
+        with transaction(self.engine) as db:
+            rows = repo.pending_outbox(db, channel="telegram", chat_id=chat_id, now=_now())
+            out = []
+            for r in rows:
+                target = repo.outbox_message_id(db, outbox_id=r.target_outbox_id) if r.target_outbox_id else None
+                out.append({"id": r.id, "chat_id": r.chat_id, "action": r.action, "payload": r.payload or {},
+                            "target": r.target_outbox_id, "target_message_id": target, "attempts": r.attempts})
+            return out
+
+    async def _flush_chat(self, chat_id: str, rows: list[dict[str, Any]]) -> int:
+        settled = 0
+        async with self._locks[chat_id]:
+            for row in rows:
+                status, message_id, retry = await self._send(chat_id, row)
+                await self.run_db(self._mark, row["id"], status, message_id, retry)
+                if status == "pending":
+                    break  # keep the chat's order: the rest waits for this one
+                settled += 1
+        return settled
+
+    def _mark(self, outbox_id: int, status: str, message_id: int | None, retry: datetime | None) -> None:
+        with transaction(self.engine) as db:
+            repo.mark_outbox(db, outbox_id=outbox_id, status=status, now=_now(), message_id=message_id,
+                             retry_at=retry)
+
+    async def _send(self, chat_id: str, row: dict[str, Any]) -> tuple[str, int | None, datetime | None]:
+        action, payload = row["action"], row["payload"]
+        try:
+            if action == "send":
+                msg = await self.bot.send_message(int(chat_id), payload["text"],
+                                                  reply_markup=_markup(payload.get("keyboard")))
+                return "sent", msg.message_id, None
+            if action == "answer_callback":
+                await self.bot.answer_callback_query(payload["callback_id"], text=payload.get("text"))
+                return "sent", None, None
+            target = row["target_message_id"]
+            if target is None:
+                # the message to edit was never sent (it failed for good): nothing to edit
+                return "failed", None, None
+            if action == "edit_text":
+                await self.bot.edit_message_text(payload["text"], chat_id=int(chat_id), message_id=target)
+            elif action == "edit_markup":
+                await self.bot.edit_message_reply_markup(chat_id=int(chat_id), message_id=target,
+                                                         reply_markup=_markup(payload.get("keyboard")))
+            return "sent", None, None
+        except RetryAfter as exc:
+            delay = exc.retry_after if isinstance(exc.retry_after, int | float) else exc.retry_after.total_seconds()
+            log.warning("telegram asked to slow down", extra={"outbox": row["id"], "seconds": delay})
+            return "pending", None, _now() + timedelta(seconds=float(delay))
+        except Forbidden:
+            log.info("chat refuses messages", extra={"outbox": row["id"]})
+            return "failed", None, None
+        except BadRequest as exc:
+            text = str(exc).lower()
+            if any(s in text for s in _DONE_ALREADY):
+                return "sent", None, None
+            code = "gone" if any(s in text for s in _GONE) else "bad_request"
+            log.warning("telegram refused an outbox row", extra={"outbox": row["id"], "code": code})
+            return "failed", None, None
+        except (NetworkError, TelegramError) as exc:
+            backoff = min(60.0, 0.5 * 2 ** min(row["attempts"], 7))
+            log.warning("sending failed, will retry", extra={"outbox": row["id"], "error": type(exc).__name__})
+            return "pending", None, _now() + timedelta(seconds=backoff)

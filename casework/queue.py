@@ -1,0 +1,94 @@
+"""The caseworkers' queue: a submitted intake becomes an assessed referral (ärende), and the export.
+
+`submit` runs inside the transaction of the update that pressed "send", so a referral exists exactly
+when the person was shown its reference. The JSON export is an interface other programs rely on
+(INTAKE_SPEC section 8): its fields do not change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from casework.rules import PRIORITY_ORDER, assess
+from storage import repo
+from storage.models import Referral
+
+__all__ = ["export", "export_answers", "note_person_message", "submit"]
+
+CONSENTS = ("consent_store", "consent_contact", "consent_home_visit")
+
+
+def submit(db: Session, *, person_id: int, intake_id: int, language: str, answers: Mapping[str, Any],
+           now: datetime) -> Referral:
+    """Create the referral of a finished intake, with its assessment."""
+    assessment = assess(answers)
+    consents = repo.current_consents(db, person_id=person_id)
+    referral = Referral(
+        reference=repo.next_reference(db, year=now.year),
+        person_id=person_id,
+        intake_id=intake_id,
+        language=language,
+        status="new",
+        priority=assessment.priority,
+        priority_rank=PRIORITY_ORDER[assessment.priority],
+        level=assessment.level,
+        likely_dumping=assessment.likely_dumping,
+        assessment=assessment.to_dict(),
+        rules_version=assessment.rules_version,
+        answers=dict(answers),
+        consents={k: v for k, v in consents.items() if k in CONSENTS},
+        created_at=now,
+        updated_at=now,
+    )
+    repo.add_referral(db, referral=referral)
+    assert referral.id is not None
+    repo.add_referral_event(db, referral_id=referral.id, kind="submitted", actor="person", now=now)
+    return referral
+
+
+def note_person_message(db: Session, *, reference: str, now: datetime) -> None:
+    """The person wrote again after submitting: the caseworker sees it in the referral's events."""
+    referral = repo.get_referral(db, reference=reference)
+    if referral is not None and referral.id is not None:
+        repo.add_referral_event(db, referral_id=referral.id, kind="person_message", actor="person", now=now)
+        referral.updated_at = now
+        db.add(referral)
+
+
+def export_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Answers as the export shows them: `account` entries are text, or a file reference."""
+    out = dict(answers)
+    account = out.get("account")
+    if isinstance(account, list):
+        out["account"] = [e["text"] if "text" in e and "file" not in e else dict(e) for e in account]
+    return out
+
+
+def _iso(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def export(db: Session) -> list[dict[str, Any]]:
+    """Every referral, in queue order, with exactly the fields of INTAKE_SPEC section 8."""
+    out = []
+    for r in repo.list_referrals(db):
+        consents = repo.current_consents(db, person_id=r.person_id)
+        out.append(
+            {
+                "reference": r.reference,
+                "language": r.language,
+                "status": r.status,
+                "priority": r.priority,
+                "created_at": _iso(r.created_at),
+                "answers": export_answers(r.answers),
+                "consents": {k: v for k, v in consents.items() if k in CONSENTS},
+                "assessment": r.assessment,
+            }
+        )
+    return out

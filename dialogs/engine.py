@@ -1,0 +1,371 @@
+"""One step of the conversation: (intake state, event) -> (new state, effects). Pure.
+
+No I/O and no clock: the service loads the state, calls `step`, stores what comes out and lets the
+shell send the effects. Bad input never raises: it gets a short notice in the person's language and
+the open question again, and nothing already given is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import phonenumbers
+
+from dialogs import municipalities, prompts
+from dialogs.events import (
+    CloseLive,
+    Command,
+    Config,
+    Event,
+    IntakeState,
+    Media,
+    Outcome,
+    Press,
+    Reply,
+    Send,
+    Text,
+    Toast,
+    UpdateLiveKeyboard,
+)
+from dialogs.i18n import P_, Msg, clean_text, language_name
+from dialogs.machine import DONE, ENDED, NEW, Move, move
+from dialogs.questions import DONT_KNOW, SKIPPED, Kind, Question, applicable, by_id, prune
+
+__all__ = ["CONSENT_QUESTIONS", "step"]
+
+CONSENT_QUESTIONS = ("consent_store", "consent_contact", "consent_home_visit")
+_PRESS = re.compile(r"^([qc]):([a-z_]{1,30}):([A-Za-z0-9_]{1,30})$")
+_MAX_NAME = 100
+_MAX_COUNT = 15
+
+
+def step(s: IntakeState, event: Event, cfg: Config) -> Outcome:
+    """The dialog's answer to one event."""
+    if isinstance(event, Command):
+        return _command(s, event.name, cfg)
+    if s.state in (NEW, ENDED):
+        if isinstance(event, Press):
+            return Outcome(s, [Toast(prompts.NOTICE["start_first"])])
+        return _begin(s, cfg)
+    if s.state == DONE:
+        return _after_submission(s, event)
+    if isinstance(event, Press):
+        return _press(s, event.data, cfg)
+    q = by_id(s.state)
+    assert q is not None, s.state
+    if isinstance(event, Text):
+        return _text(s, q, clean_text(event.text), cfg)
+    return _media(s, q, event, cfg)
+
+
+# ------------------------------------------------------------------------------ commands
+def _command(s: IntakeState, name: str, cfg: Config) -> Outcome:
+    if name == "help":
+        out = Outcome(s, [Send(prompts.help_reply(cfg))])
+        return _reask(out, s, cfg) if s.state not in (NEW, ENDED, DONE) else out
+    if s.state in (NEW, ENDED):
+        if name in ("start", "language", "restart"):
+            return _begin(s, cfg)
+        return Outcome(s, [Send(prompts.help_reply(cfg))])
+    if s.state == DONE:
+        if name == "language":
+            return _ask(Outcome(s.but(state="language", resume=DONE)), cfg)
+        if name == "start":
+            return Outcome(s, [Send(prompts.submitted(s.reference or "", cfg))])
+        key = "already_submitted" if name == "restart" else "unknown_command"
+        return Outcome(s, [Send(Reply((prompts.NOTICE[key],)))])
+    if name == "start":
+        return _reask(Outcome(s), s, cfg, prompts.NOTICE["welcome_back"])
+    if name == "language":
+        resume = s.resume if s.state == "language" else s.state
+        return _ask(Outcome(s.but(state="language", resume=resume)), cfg)
+    if name == "restart":
+        out = Outcome(s.but(draft=s.draft | {"confirm": "restart"}))
+        out.effects.append(Send(prompts.confirm_restart()))
+        return out
+    return _reask(Outcome(s), s, cfg, prompts.NOTICE["unknown_command"])
+
+
+def _begin(s: IntakeState, cfg: Config) -> Outcome:
+    fresh = IntakeState(state=move(NEW, "begin", Move({})), suggested=s.suggested)
+    return _ask(Outcome(fresh), cfg)
+
+
+def _after_submission(s: IntakeState, event: Event) -> Outcome:
+    assert s.reference is not None
+    if isinstance(event, Press):
+        return Outcome(s, [Toast(prompts.NOTICE["closed_question"])])
+    entry = _entry(event)
+    out = Outcome(s, [Send(prompts.added_to_case(s.reference))])
+    out.account_entry = entry
+    return out
+
+
+# ------------------------------------------------------------------------------ asking
+def _ask(out: Outcome, cfg: Config, notice: Msg | None = None) -> Outcome:
+    """Show the open question as the new live message."""
+    q = by_id(out.state.state)
+    assert q is not None
+    out.effects.append(Send(prompts.question(q, out.state, cfg, notice), prompt=True))
+    return out
+
+
+def _reask(out: Outcome, s: IntakeState, cfg: Config, notice: Msg | None = None) -> Outcome:
+    if "candidates" in s.draft and s.state == "moved_from":
+        reply = prompts.candidates(s.draft["candidates"], s.draft.get("typed", ""), s, notice)
+        out.effects.append(Send(reply, prompt=True))
+        return out
+    if s.state == "account" and s.draft.get("entries"):
+        reply = prompts.account_ack(len(s.draft["entries"]), s)
+        if notice:
+            reply = type(reply)((notice, *reply.texts), reply.buttons)
+        out.effects.append(Send(reply, prompt=True))
+        return out
+    return _ask(out, cfg, notice)
+
+
+# ------------------------------------------------------------------------------ presses
+def _press(s: IntakeState, data: str, cfg: Config) -> Outcome:
+    m = _PRESS.match(data or "")
+    if not m:
+        return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
+    kind, qid, choice = m.groups()
+    if kind == "c":
+        return _confirm(s, qid, choice, cfg)
+    if qid != s.state:
+        return Outcome(s, [Toast(prompts.NOTICE["closed_question"])])
+    q = by_id(qid)
+    assert q is not None
+    if choice == "back":
+        can_go_back = (s.path or s.reviewing) and q.kind is not Kind.LANGUAGE
+        return _back(s, cfg) if can_go_back else Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
+    if choice == "skip" and q.skippable:
+        return _answer(s, q, SKIPPED, cfg)
+    if q.kind is Kind.LANGUAGE:
+        if choice not in cfg.languages:
+            return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
+        return _choose_language(s, q, choice, cfg)
+    if q.kind is Kind.SUMMARY:
+        return _summary_press(s, choice, cfg)
+    if q.kind is Kind.MULTI:
+        return _toggle(s, q, choice, cfg)
+    if q.kind is Kind.MUNICIPALITY:
+        if choice in s.draft.get("candidates", ()) or choice in ("other", DONT_KNOW):
+            if choice == "other" and not s.draft.get("typed"):
+                return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
+            texts = {"moved_from": s.draft["typed"]} if choice == "other" else {}
+            return _answer(s.but(texts=_without(s.texts, "moved_from") | texts), q, choice, cfg)
+        return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
+    if q.kind is Kind.COUNT:
+        return _answer(s, q, int(choice), cfg) if choice in q.choices else Outcome(
+            s, [Toast(prompts.NOTICE["bad_button"])]
+        )
+    if q.kind is Kind.ACCOUNT:
+        if choice == "done":
+            entries = s.draft.get("entries") or []
+            if not entries:
+                return Outcome(s, [Toast(prompts.NOTICE["account_empty"])])
+            return _answer(s, q, list(entries), cfg)
+        return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
+    if q.id == "privacy" and choice == "more":
+        out = Outcome(s, [Send(prompts.privacy_more(cfg))])
+        return _ask(out, cfg)
+    if choice in q.all_choices:
+        return _answer(s, q, choice, cfg)
+    return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
+
+
+def _without(d: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if k != key}
+
+
+def _confirm(s: IntakeState, what: str, choice: str, cfg: Config) -> Outcome:
+    if what != "restart" or s.draft.get("confirm") != "restart" or choice not in ("yes", "no"):
+        return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
+    if choice == "no":
+        kept = s.but(draft=_without(s.draft, "confirm"))
+        return _reask(Outcome(kept), kept, cfg, prompts.NOTICE["restart_kept"])
+    fresh = IntakeState(state=move(s.state, "restart", Move({})), suggested=s.suggested, language=s.language)
+    out = Outcome(fresh, restarted=True)
+    return _ask(out, cfg, prompts.NOTICE["restarted"])
+
+
+def _choose_language(s: IntakeState, q: Question, lang: str, cfg: Config) -> Outcome:
+    if not s.resume:
+        return _answer(s.but(language=lang), q, lang, cfg)
+    # /language in the middle: the open question again, in the new language
+    if s.resume == DONE:
+        out = Outcome(s.but(language=lang, state=DONE, resume=None), [CloseLive(language_name(lang))])
+        out.effects.append(Send(prompts.submitted(s.reference or "", cfg)))
+        return out
+    answers = prune(s.answers | {"language": lang})
+    dest = s.resume
+    if dest == "summary":
+        dest = move("language", "review", Move(answers))  # e.g. `interpreter` when Swedish was left
+    elif not applicable(by_id(dest), answers):  # type: ignore[arg-type]
+        dest = move(dest, "forward", Move(answers))
+    reviewing = s.reviewing or (s.resume == "summary" and dest != "summary")
+    draft = s.draft if dest == s.resume else _draft_for(dest, s)
+    nxt = s.but(language=lang, answers=answers, state=dest, resume=None, reviewing=reviewing, draft=draft)
+    out = Outcome(nxt, [CloseLive(language_name(lang))], answered=[("language", lang)])
+    return _reask(out, nxt, cfg)
+
+
+def _summary_press(s: IntakeState, choice: str, cfg: Config) -> Outcome:
+    if choice == "submit":
+        out = Outcome(s.but(state=move(s.state, "submit", Move(s.answers)), draft={}), submit=True)
+        out.effects.append(CloseLive(P_("button", "Send my answers ✓")))
+        return out
+    if choice.startswith("edit_"):
+        target = choice.removeprefix("edit_")
+        if target in prompts.EDITABLE and target in s.answers:
+            dest = move(s.state, "edit", Move(s.answers, target=target))
+            out = Outcome(s.but(state=dest, reviewing=True, draft=_draft_for(dest, s)), [CloseLive()])
+            return _ask(out, cfg)
+    return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
+
+
+def _draft_for(qid: str, s: IntakeState) -> dict[str, Any]:
+    """What a question starts with: a multi-select shows the current choices ticked."""
+    q = by_id(qid)
+    if q is not None and q.kind is Kind.MULTI and isinstance(s.answers.get(qid), list):
+        return {"selected": [c for c in s.answers[qid] if c in q.all_choices]}
+    return {}
+
+
+def _toggle(s: IntakeState, q: Question, choice: str, cfg: Config) -> Outcome:
+    selected: list[str] = list(s.draft.get("selected", ()))
+    if choice == "done":
+        if not selected:
+            return Outcome(s, [Toast(prompts.NOTICE["choose_one"])])
+        ordered = [c for c in q.all_choices if c in selected]
+        out = _answer(s, q, ordered, cfg)
+        if q.id == "urgent_needs" and any(c not in ("none", DONT_KNOW) for c in ordered):
+            # the emergency contacts come at once, before the next question
+            ask_next = out.effects.pop()
+            out.effects.append(Send(prompts.emergency(ordered, cfg)))
+            out.effects.append(ask_next)
+        return out
+    if choice not in q.all_choices:
+        return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
+    exclusive = {"none", DONT_KNOW}
+    if choice in selected:
+        selected.remove(choice)
+    elif choice in exclusive:
+        selected = [choice]
+    else:
+        selected = [c for c in selected if c not in exclusive] + [choice]
+    toggled = s.but(draft=s.draft | {"selected": selected})
+    keyboard = prompts.question(q, toggled, cfg).buttons
+    return Outcome(toggled, [UpdateLiveKeyboard(keyboard)])
+
+
+def _back(s: IntakeState, cfg: Config) -> Outcome:
+    if s.reviewing:
+        dest, path = "summary", s.path
+    else:
+        dest = move(s.state, "back", Move(s.answers, came_from=s.path[-1]))
+        path = s.path[:-1]
+    back = s.but(state=dest, path=path, reviewing=False if dest == "summary" else s.reviewing)
+    back = back.but(draft=_draft_for(dest, back))
+    return _ask(Outcome(back, [CloseLive()]), cfg)
+
+
+# ------------------------------------------------------------------------------ answering
+def _answer(s: IntakeState, q: Question, value: Any, cfg: Config) -> Outcome:
+    answers = prune(s.answers | {q.id: value})
+    texts = {k: v for k, v in s.texts.items() if k in answers}
+    answered = s.but(answers=answers, texts=texts, draft={})
+    out = Outcome(answered, [CloseLive(prompts.answer_label(q.id, value, answered))])
+    out.answered.append((q.id, value))
+    if q.id in CONSENT_QUESTIONS:
+        out.consents.append((q.id, str(value), q.prompt))
+    if (q.id, value) in (("privacy", "stop"), ("consent_store", "no")):
+        out.state = IntakeState(state=ENDED)
+        out.erase = True
+        out.effects.append(Send(prompts.goodbye(q.id, cfg)))
+        return out
+    if s.reviewing:
+        dest = move(q.id, "review", Move(answers))
+        path = s.path
+    else:
+        dest = move(q.id, "forward", Move(answers))
+        path = (*s.path, q.id)
+    out.state = answered.but(state=dest, path=path, reviewing=s.reviewing and dest != "summary")
+    out.state = out.state.but(draft=_draft_for(dest, out.state))
+    return _ask(out, cfg)
+
+
+def _text(s: IntakeState, q: Question, text: str, cfg: Config) -> Outcome:
+    if not text:
+        return _reask(Outcome(s), s, cfg, prompts.NOTICE["text_only"])
+    if q.kind is Kind.MUNICIPALITY:
+        if len(text) > _MAX_NAME:
+            return _reask(Outcome(s), s, cfg, prompts.NOTICE["too_long"])
+        found = [m.code for m in municipalities.match_municipality(text, limit=3)]
+        drafted = s.but(draft={"typed": text, "candidates": found})
+        return Outcome(drafted, [Send(prompts.candidates(found, text, drafted), prompt=True)])
+    if q.kind is Kind.COUNT:
+        n = _count(text)
+        if n is None:
+            return _reask(Outcome(s), s, cfg, prompts.NOTICE["bad_count"])
+        return _answer(s, q, n, cfg)
+    if q.kind is Kind.PHONE:
+        phone = _phone(text)
+        if phone is None:
+            return _reask(Outcome(s), s, cfg, prompts.NOTICE["bad_phone"])
+        return _answer(s, q, phone, cfg)
+    if q.kind is Kind.ACCOUNT:
+        return _add_entry(s, {"text": text})
+    return _reask(Outcome(s), s, cfg, prompts.NOTICE["use_buttons"])
+
+
+def _media(s: IntakeState, q: Question, m: Media, cfg: Config) -> Outcome:
+    if q.kind is Kind.ACCOUNT and m.kind in ("voice", "audio", "photo", "document", "video", "video_note"):
+        return _add_entry(s, _entry(m))
+    key = "text_only" if q.kind in (Kind.MUNICIPALITY, Kind.COUNT, Kind.PHONE) else "no_media_here"
+    return _reask(Outcome(s), s, cfg, prompts.NOTICE[key])
+
+
+def _entry(event: Event) -> dict[str, Any]:
+    if isinstance(event, Text):
+        return {"text": clean_text(event.text)}
+    if isinstance(event, Media):
+        entry: dict[str, Any] = {"file": event.kind, "file_id": event.file_id}
+        for key in ("file_unique_id", "file_name", "mime_type", "size"):
+            if getattr(event, key) is not None:
+                entry[key] = getattr(event, key)
+        if event.caption:
+            entry["caption"] = clean_text(event.caption)
+        return entry
+    return {}
+
+
+def _add_entry(s: IntakeState, entry: dict[str, Any]) -> Outcome:
+    entries = [*s.draft.get("entries", ()), entry]
+    drafted = s.but(draft=s.draft | {"entries": entries})
+    out = Outcome(drafted, [Send(prompts.account_ack(len(entries), drafted), prompt=True)])
+    out.account_entry = entry
+    return out
+
+
+def _count(text: str) -> int | None:
+    digits = text.strip()
+    try:
+        n = int(digits)  # int() reads every script's decimal digits (Arabic-Indic, Persian ...)
+    except ValueError:
+        return None
+    return n if 1 <= n <= _MAX_COUNT else None
+
+
+def _phone(text: str) -> str | None:
+    if len(text) > 40:
+        return None
+    try:
+        number = phonenumbers.parse(text, "SE")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

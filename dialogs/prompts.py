@@ -1,0 +1,337 @@
+"""Question + state -> the message to show: its text (as msgids) and its inline buttons.
+
+The only place that decides what a message contains. Callback data follows INTAKE_SPEC section 2:
+`q:<question>:<choice>`, `q:<question>:back`, `q:<question>:skip`, `q:<question>:done`; the
+confirmation of /restart uses `c:restart:yes|no`, which no outside driver mistakes for a question.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dialogs import municipalities
+from dialogs.events import Button, Config, IntakeState, Reply
+from dialogs.i18n import N_, NN_, P_, Msg, language_name
+from dialogs.questions import DONT_KNOW, QUESTIONS, SKIPPED, Kind, Question, by_id
+
+__all__ = [
+    "EDITABLE",
+    "NOTICE",
+    "TITLES",
+    "account_ack",
+    "answer_label",
+    "candidates",
+    "emergency",
+    "help_reply",
+    "question",
+    "submitted",
+    "summary",
+]
+
+CHECK = "✓"
+
+NOTICE: dict[str, Msg] = {
+    "use_buttons": N_("Please answer with one of the buttons below."),
+    "text_only": N_("I can only read text here. Please write your answer."),
+    "no_media_here": N_("I cannot use a sticker, photo or voice message for this question."),
+    "closed_question": N_("That question is already answered. Please answer the latest question."),
+    "bad_button": N_("This button does not work any more."),
+    "choose_one": N_("Please choose at least one, then press Done."),
+    "unknown_command": N_("I do not know that command. Write /help to see what I can do."),
+    "too_long": N_("That is too long. Please write only the name."),
+    "bad_count": N_("Please write a number from 1 to 15, or press a button."),
+    "bad_phone": N_("That does not look like a phone number. Write it like 070 123 45 67 or +46 70 123 45 67."),
+    "account_empty": N_("Please send your story first, or press Skip."),
+    "welcome_back": N_("Welcome back. Here is where you stopped."),
+    "restart_kept": N_("Good, we go on where you were."),
+    "restarted": N_("We start again from the beginning."),
+    "already_submitted": N_("Your answers are already sent. You can still write to us here."),
+    "start_first": N_("This conversation has ended. Write /start to begin again."),
+    "private_only": N_(
+        "I work only in private chats. Please write to me directly, not in a group."
+    ),
+}
+
+# Short names of the questions, for the summary and its edit buttons.
+TITLES: dict[str, Msg] = {
+    "urgent_needs": P_("title", "Help today"),
+    "moved_from": P_("title", "Moved from"),
+    "moved_when": P_("title", "Moved when"),
+    "years_there": P_("title", "Years there"),
+    "had_support": P_("title", "Help from social services"),
+    "support_types": P_("title", "Kind of help"),
+    "establishment": P_("title", "Establishment programme"),
+    "lease_type": P_("title", "Rental contract"),
+    "lease_ended": P_("title", "Why you left"),
+    "pushed_how": P_("title", "Before the move"),
+    "understood": P_("title", "Understood the move"),
+    "receiving_contacted": P_("title", "Contact with Sollefteå"),
+    "household": P_("title", "Who moved with you"),
+    "children_count": P_("title", "Children"),
+    "housing_now": P_("title", "Home now"),
+    "housing_problems": P_("title", "Problems with the home"),
+    "rent_ability": P_("title", "Can pay the rent"),
+    "landlord_checked": P_("title", "Landlord asked about income"),
+    "wish": P_("title", "Your wish"),
+    "account": P_("title", "Your story"),
+    "consent_contact": P_("title", "May contact the other municipality"),
+    "consent_home_visit": P_("title", "Home visit"),
+    "contact": P_("title", "How to reach you"),
+    "contact_phone": P_("title", "Phone number"),
+    "guardian": P_("title", "God man or förvaltare"),
+    "interpreter": P_("title", "Interpreter"),
+}
+EDITABLE = tuple(TITLES)
+
+
+def _b(qid: str, choice: str, label: Msg | str) -> Button:
+    return Button(f"q:{qid}:{choice}", label)
+
+
+def _nav(q: Question, s: IntakeState, *, done: bool = False, skip: bool | None = None) -> tuple[Button, ...]:
+    row: list[Button] = []
+    if done:
+        row.append(_b(q.id, "done", P_("button", "Done ✓")))
+    if q.skippable if skip is None else skip:
+        row.append(_b(q.id, "skip", P_("button", "Skip")))
+    if s.path or s.reviewing:
+        row.append(_b(q.id, "back", P_("button", "◀ Back")))
+    return tuple(row)
+
+
+def _rows(*rows: tuple[Button, ...]) -> tuple[tuple[Button, ...], ...]:
+    return tuple(r for r in rows if r)
+
+
+def question(q: Question, s: IntakeState, cfg: Config, notice: Msg | None = None) -> Reply:
+    """The message that asks `q`, with its keyboard; `notice` goes first (e.g. after bad input)."""
+    texts: tuple[Msg, ...] = (notice,) if notice else ()
+    if q.kind is Kind.LANGUAGE:
+        langs = list(cfg.languages)
+        hinted = [lang for lang in langs if s.suggested and lang.split("_")[0] == s.suggested.split("_")[0]]
+        ordered = hinted + [lang for lang in langs if lang not in hinted]
+        buttons = [_b(q.id, lang, language_name(lang)) for lang in ordered]
+        rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+        greeting = () if s.language else (N_("Hello! This is the social services of Sollefteå municipality."),)
+        return Reply((*texts, *greeting, q.prompt), rows)
+    if q.kind is Kind.SUMMARY:
+        return summary(s, notice)
+    if q.kind is Kind.MULTI:
+        chosen = set(s.draft.get("selected", ()))
+        buttons = [
+            (_b(q.id, c, _ticked(q.label(c)) if c in chosen else q.label(c)),) for c in q.all_choices
+        ]
+        return Reply((*texts, q.prompt), _rows(*buttons, _nav(q, s, done=True)))
+    if q.kind is Kind.COUNT:
+        return Reply((*texts, q.prompt), _rows(tuple(_b(q.id, c, c) for c in q.choices), _nav(q, s)))
+    if q.kind in (Kind.MUNICIPALITY, Kind.PHONE):
+        extra = (_b(q.id, DONT_KNOW, q.label(DONT_KNOW)),) if q.dont_know else ()
+        return Reply((*texts, q.prompt), _rows(extra, _nav(q, s)))
+    if q.kind is Kind.ACCOUNT:
+        return Reply((*texts, q.prompt), _rows(_nav(q, s)))
+    choices = [(_b(q.id, c, q.label(c)),) for c in q.all_choices]
+    if q.id == "privacy":
+        choices.insert(1, (_b(q.id, "more", P_("privacy", "Read more")),))
+    return Reply((*texts, q.prompt), _rows(*choices, _nav(q, s)))
+
+
+def _ticked(label: Msg | str) -> Msg:
+    return N_("✓ {label}", label=label)
+
+
+def candidates(codes: list[str], typed: str, s: IntakeState, notice: Msg | None = None) -> Reply:
+    """The municipalities that match what was typed, as buttons (choice id = kommunkod)."""
+    q = by_id("moved_from")
+    assert q is not None
+    rows = [(_b(q.id, code, municipalities.by_code(code).name),) for code in codes]  # type: ignore[union-attr]
+    rows.append((_b(q.id, "other", P_("moved_from", "Another place")), _b(q.id, DONT_KNOW, q.label(DONT_KNOW))))
+    if codes:
+        text = N_("Did you mean one of these? You wrote: {typed}", typed=typed)
+    else:
+        text = N_("I did not find “{typed}”. Write the name again, or choose below.", typed=typed)
+    texts = (notice, text) if notice else (text,)
+    return Reply(texts, _rows(*rows, _nav(q, s)))
+
+
+def account_ack(count: int, s: IntakeState) -> Reply:
+    q = by_id("account")
+    assert q is not None
+    text = NN_(
+        "Saved ({n} message). Send more, or press Done.",
+        "Saved ({n} messages). Send more, or press Done.",
+        count,
+    )
+    return Reply((text,), _rows(_nav(q, s, done=True, skip=False)))
+
+
+def answer_label(qid: str, value: Any, s: IntakeState) -> Msg | str:
+    """An answer as the person sees it in the summary and under an answered question."""
+    q = by_id(qid)
+    if q is None:
+        return str(value)
+    if value == SKIPPED:
+        return q.label(SKIPPED)
+    if value == DONT_KNOW:
+        return q.label(DONT_KNOW)
+    if q.kind is Kind.LANGUAGE:
+        return language_name(str(value))
+    if q.kind is Kind.MULTI and isinstance(value, list):
+        labels = [q.label(c) for c in value if c in q.all_choices]
+        return _join(labels)
+    if q.kind is Kind.MUNICIPALITY:
+        if value == "other":
+            return N_("Another place: {typed}", typed=s.texts.get(qid, ""))
+        found = municipalities.by_code(str(value))
+        return found.name if found else str(value)
+    if q.kind is Kind.COUNT:
+        n = int(value)
+        return NN_("{n} child", "{n} children", n)
+    if q.kind is Kind.ACCOUNT and isinstance(value, list):
+        return NN_("{n} message", "{n} messages", len(value))
+    if q.kind is Kind.PHONE:
+        return N_("{phone}", phone=str(value))
+    if value in q.labels:
+        return q.labels[value]
+    return str(value)
+
+
+def _join(labels: list[Msg]) -> Msg:
+    out: Msg = labels[0] if labels else P_("choice", "Nothing chosen")
+    for more in labels[1:]:
+        out = N_("{first}, {second}", first=out, second=more)
+    return out
+
+
+def summary(s: IntakeState, notice: Msg | None = None) -> Reply:
+    lines: list[Msg] = []
+    buttons: list[Button] = []
+    for q in QUESTIONS:
+        if q.id in TITLES and q.id in s.answers:
+            lines.append(N_("• {title}: {answer}", title=TITLES[q.id], answer=answer_label(q.id, s.answers[q.id], s)))
+            buttons.append(_b("summary", f"edit_{q.id}", N_("✏️ {title}", title=TITLES[q.id])))
+    rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+    rows.insert(0, (_b("summary", "submit", P_("button", "Send my answers ✓")),))
+    head = by_id("summary").prompt  # type: ignore[union-attr]
+    texts = (notice, head, *lines) if notice else (head, *lines)
+    return Reply(texts, _rows(*rows, (_b("summary", "back", P_("button", "◀ Back")),)))
+
+
+def privacy_more(cfg: Config) -> Reply:
+    return Reply(
+        (
+            N_(
+                "Who we are: Sollefteå municipality, social services (socialtjänsten), is responsible "
+                "for your data. We use it to help you and to act against municipalities that move "
+                "people without working together (social dumping). This is part of our public task "
+                "under the Social Services Act."
+            ),
+            N_(
+                "What we store: your answers, the messages you send here, and your choices about "
+                "consent. Caseworkers and interpreters who work with your case can read them. We share "
+                "them with the other municipality or IVO (the Health and Social Care Inspectorate) "
+                "only if you agree."
+            ),
+            N_(
+                "How long: if you do not finish, your answers are deleted after {days} days. When you "
+                "send them, they become part of your social services case and are kept by the rules "
+                "for such documents.",
+                days=cfg.retention_days,
+            ),
+            N_(
+                "Your rights: you can ask to see what we store and ask us to correct it. You cannot "
+                "object to social services processing your data, and a case cannot always be deleted "
+                "because of archiving rules. You can always call {phone} or visit us instead, with an "
+                "interpreter.",
+                phone=cfg.social_services_phone,
+            ),
+        )
+    )
+
+
+def emergency(needs: list[str], cfg: Config) -> Reply:
+    texts: list[Msg] = [
+        N_(
+            "If you are in danger or someone is badly hurt, call {emergency} now.",
+            emergency=cfg.emergency_number,
+        ),
+        N_(
+            "For help today with food, a place to sleep or safety, call social services in Sollefteå: "
+            "{phone} (weekdays). Evenings and weekends, call {emergency} and ask for the social "
+            "services on duty (socialjouren).",
+            phone=cfg.social_services_phone,
+            emergency=cfg.emergency_number,
+        ),
+    ]
+    if "health" in needs:
+        texts.append(N_("For health advice, call 1177 (healthcare advice, day and night)."))
+    if "safety" in needs:
+        texts.append(
+            N_(
+                "If someone threatens or hurts you, you can also call Kvinnofridslinjen, 020-50 50 50, "
+                "free and open all hours."
+            )
+        )
+    texts.append(N_("We will go on with the questions now, so that we can help you."))
+    return Reply(tuple(texts))
+
+
+def goodbye(declined: str, cfg: Config) -> Reply:
+    if declined == "privacy":
+        text = N_("Thank you. We have not saved anything about you. Write /start if you change your mind.")
+    else:
+        text = N_(
+            "Thank you. We have deleted your answers. You can call social services in Sollefteå on "
+            "{phone}, or visit us. Tell us if you need an interpreter. Write /start if you change your mind.",
+            phone=cfg.social_services_phone,
+        )
+    return Reply((text,))
+
+
+def submitted(reference: str, cfg: Config) -> Reply:
+    return Reply(
+        (
+            N_("Thank you. Your answers are sent. Your case number is {reference}.", reference=reference),
+            N_(
+                "A caseworker will read your case within {days} working days and contact you the way "
+                "you chose. If you need help today, call {phone}, or {emergency} in an emergency.",
+                days=cfg.response_days,
+                phone=cfg.social_services_phone,
+                emergency=cfg.emergency_number,
+            ),
+            N_(
+                "You can add more at any time: just write here, or send a photo or voice message. "
+                "Write /delete if you want to withdraw your consent."
+            ),
+        )
+    )
+
+
+def added_to_case(reference: str) -> Reply:
+    return Reply((N_("Thank you. We have added this to your case {reference}.", reference=reference),))
+
+
+def help_reply(cfg: Config) -> Reply:
+    return Reply(
+        (
+            N_(
+                "I ask you some questions about your move to Sollefteå, so that social services can help you.\n"
+                "/start – go on where you stopped\n"
+                "/language – change language\n"
+                "/restart – start again from the beginning\n"
+                "/help – this help"
+            ),
+            N_("You can also call social services in Sollefteå: {phone}.", phone=cfg.social_services_phone),
+        )
+    )
+
+
+def confirm_restart() -> Reply:
+    return Reply(
+        (N_("Do you want to delete your answers and start again from the beginning?"),),
+        (
+            (
+                Button("c:restart:yes", P_("restart", "Yes, start again")),
+                Button("c:restart:no", P_("restart", "No, go on")),
+            ),
+        ),
+    )

@@ -1,0 +1,462 @@
+"""The intake's questions as one table, in the order of INTAKE_SPEC section 3.
+
+The table is the single place that says what is asked, with which choices, and when: the state
+machine, the rendering, the validation, the summary and the tests are all built from it. Ids and
+choice ids are stored, exported and pressed by outside programs, so they never change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from dialogs.i18n import N_, P_, Msg
+
+__all__ = [
+    "ALWAYS",
+    "DONT_KNOW",
+    "QUESTIONS",
+    "SKIPPED",
+    "AnswerIn",
+    "AnswerNotIn",
+    "Answered",
+    "Condition",
+    "HasAnyExcept",
+    "Kind",
+    "Question",
+    "applicable",
+    "by_id",
+    "prune",
+]
+
+DONT_KNOW = "dont_know"
+SKIPPED = "skipped"
+
+
+class Kind(StrEnum):
+    LANGUAGE = "language"  # one choice among the available languages
+    CHOICE = "choice"  # one choice
+    MULTI = "multi"  # toggles, then done
+    MUNICIPALITY = "municipality"  # typed name, then a choice among candidates
+    COUNT = "count"  # a small whole number: buttons or typed
+    PHONE = "phone"  # a typed phone number
+    ACCOUNT = "account"  # several messages of any kind, then done
+    SUMMARY = "summary"  # all answers, edit buttons, submit
+
+
+# --- when a question is asked: small conditions on earlier answers, data rather than code -----------
+class Condition:
+    def holds(self, answers: Mapping[str, Any]) -> bool:  # pragma: no cover - interface
+        raise TypeError
+
+    def reads(self) -> tuple[str, ...]:
+        return ()
+
+
+@dataclass(frozen=True)
+class _Always(Condition):
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class AnswerIn(Condition):
+    """The answer to `question` is one of `values`."""
+
+    question: str
+    values: frozenset[str]
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        return answers.get(self.question) in self.values
+
+    def reads(self) -> tuple[str, ...]:
+        return (self.question,)
+
+
+@dataclass(frozen=True)
+class AnswerNotIn(Condition):
+    """The answer to `question` is anything but `values` (also: not answered)."""
+
+    question: str
+    values: frozenset[str]
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        return answers.get(self.question) not in self.values
+
+    def reads(self) -> tuple[str, ...]:
+        return (self.question,)
+
+
+@dataclass(frozen=True)
+class HasAnyExcept(Condition):
+    """The multi-select answer to `question` holds a choice other than `values`."""
+
+    question: str
+    values: frozenset[str]
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        chosen = answers.get(self.question)
+        return isinstance(chosen, list) and any(c not in self.values for c in chosen)
+
+    def reads(self) -> tuple[str, ...]:
+        return (self.question,)
+
+
+@dataclass(frozen=True)
+class Answered(Condition):
+    """`question` was answered (a question that depends on it is asked only then)."""
+
+    question: str
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        return self.question in answers
+
+    def reads(self) -> tuple[str, ...]:
+        return (self.question,)
+
+
+ALWAYS: Condition = _Always()
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: Kind
+    prompt: Msg
+    choices: tuple[str, ...] = ()
+    labels: Mapping[str, Msg] = field(default_factory=dict)
+    dont_know: bool = True
+    skippable: bool = False
+    when: Condition = ALWAYS
+    # Translators' hint shown under the question, e.g. what a Swedish term means.
+    hint: Msg | None = None
+
+    @property
+    def all_choices(self) -> tuple[str, ...]:
+        return self.choices + ((DONT_KNOW,) if self.dont_know else ())
+
+    def label(self, choice: str) -> Msg:
+        if choice == DONT_KNOW:
+            return P_("choice", "I don't know")
+        if choice == SKIPPED:
+            return P_("choice", "Skipped")
+        return self.labels[choice]
+
+
+def _q(qid: str, kind: Kind, prompt: Msg, labels: Mapping[str, Msg] | None = None, **kw: Any) -> Question:
+    labels = dict(labels or {})
+    return Question(qid, kind, prompt, choices=tuple(labels), labels=labels, **kw)
+
+
+_YES_NO = {"yes": P_("choice", "Yes"), "no": P_("choice", "No")}
+
+QUESTIONS: tuple[Question, ...] = (
+    Question("language", Kind.LANGUAGE, N_("Which language do you want to use?"), dont_know=False),
+    _q(
+        "privacy",
+        Kind.CHOICE,
+        N_(
+            "This chat is run by Sollefteå municipality, social services (socialtjänsten). "
+            "Here you can tell us that another municipality made you move to Sollefteå.\n\n"
+            "This is not an emergency service. In an emergency call 112.\n\n"
+            "Caseworkers and interpreters read what you write. We share it with the other "
+            "municipality or IVO only if you agree. Telegram is run outside the EU and bot chats are "
+            "not end-to-end encrypted. You can always call us or visit us with an interpreter "
+            "instead.\n\n"
+            "Press “Read more” for what we store, for how long, and your rights."
+        ),
+        {"continue": P_("privacy", "Continue"), "stop": P_("privacy", "Stop, delete my answers")},
+        dont_know=False,
+    ),
+    _q(
+        "consent_store",
+        Kind.CHOICE,
+        N_(
+            "Do you want to go on and tell us what happened here? "
+            "We save your answers so that a caseworker can help you."
+        ),
+        {"yes": P_("consent_store", "Yes, go on"), "no": P_("consent_store", "No")},
+        dont_know=False,
+    ),
+    _q(
+        "urgent_needs",
+        Kind.MULTI,
+        N_("Do you need help with any of these today? Choose all that fit, then press Done."),
+        {
+            "shelter": P_("urgent_needs", "A place to sleep"),
+            "food": P_("urgent_needs", "Food"),
+            "safety": P_("urgent_needs", "I am not safe"),
+            "health": P_("urgent_needs", "Health care"),
+            "none": P_("urgent_needs", "None of these"),
+        },
+    ),
+    Question(
+        "moved_from",
+        Kind.MUNICIPALITY,
+        N_("Which municipality did you live in before you came to Sollefteå? Write its name."),
+    ),
+    _q(
+        "moved_when",
+        Kind.CHOICE,
+        N_("When did you move to Sollefteå?"),
+        {
+            "lt_1m": P_("moved_when", "Less than 1 month ago"),
+            "1_3m": P_("moved_when", "1–3 months ago"),
+            "3_12m": P_("moved_when", "3–12 months ago"),
+            "gt_12m": P_("moved_when", "More than a year ago"),
+        },
+    ),
+    _q(
+        "years_there",
+        Kind.CHOICE,
+        N_("How long did you live in that municipality?"),
+        {
+            "lt_1y": P_("years_there", "Less than 1 year"),
+            "1_2y": P_("years_there", "1–2 years"),
+            "2_5y": P_("years_there", "2–5 years"),
+            "gt_5y": P_("years_there", "More than 5 years"),
+        },
+    ),
+    _q(
+        "had_support",
+        Kind.CHOICE,
+        N_("Before you moved, did you get help from social services (socialtjänsten) in that municipality?"),
+        _YES_NO,
+    ),
+    _q(
+        "support_types",
+        Kind.MULTI,
+        N_("What kind of help did you get? Choose all that fit, then press Done."),
+        {
+            "economic": P_("support_types", "Money (ekonomiskt bistånd)"),
+            "home_help": P_("support_types", "Help at home (hemtjänst)"),
+            "housing_support": P_("support_types", "Support in my home (boendestöd)"),
+            "addiction_care": P_("support_types", "Help with alcohol or drugs"),
+            "contact_family": P_("support_types", "Contact person or family support"),
+            "care_housing": P_("support_types", "Care home or supported housing (HVB, stödboende)"),
+            "other_care": P_("support_types", "Other care"),
+        },
+        when=AnswerIn("had_support", frozenset({"yes"})),
+    ),
+    _q(
+        "establishment",
+        Kind.CHOICE,
+        N_(
+            "Were you in the establishment programme of Arbetsförmedlingen "
+            "(etableringsprogrammet, etableringsersättning)?"
+        ),
+        {
+            "ended": P_("establishment", "Yes, it ended before or around the move"),
+            "ongoing": P_("establishment", "Yes, it is still going on"),
+            "no": P_("establishment", "No"),
+        },
+    ),
+    _q(
+        "lease_type",
+        Kind.CHOICE,
+        N_("What kind of rental contract did you have there?"),
+        {
+            "first_hand": P_("lease_type", "My own contract"),
+            "municipal_sublet": P_("lease_type", "Through the municipality (socialt kontrakt)"),
+            "settlement_fixed_term": P_("lease_type", "A time-limited contract when I was settled"),
+            "private_sublet": P_("lease_type", "Renting from a private person"),
+            "none": P_("lease_type", "No contract (lodger, homeless, shelter)"),
+        },
+    ),
+    _q(
+        "lease_ended",
+        Kind.CHOICE,
+        N_("Why did you leave your home there?"),
+        {
+            "terminated_by_municipality": P_("lease_ended", "The municipality told me to leave"),
+            "terminated_by_landlord": P_("lease_ended", "The landlord ended my contract"),
+            "own_choice": P_("lease_ended", "I chose to move"),
+            "other": P_("lease_ended", "Something else"),
+        },
+    ),
+    _q(
+        "pushed_how",
+        Kind.MULTI,
+        N_("Did any of this happen before you moved? Choose all that fit, then press Done."),
+        {
+            "told_contact_landlord": P_("pushed_how", "I was told to call a landlord in another town"),
+            "apartment_arranged": P_("pushed_how", "They found the apartment here for me"),
+            "support_denied": P_("pushed_how", "My help was stopped unless I moved"),
+            "move_paid": P_("pushed_how", "They paid the move, a ticket or the rent"),
+            "given_number": P_("pushed_how", "They gave me the phone number of social services here"),
+            "promised_better_help": P_("pushed_how", "They said I would get better help here"),
+            "none": P_("pushed_how", "None of these"),
+        },
+    ),
+    _q(
+        "understood",
+        Kind.CHOICE,
+        N_("Did you understand the move, and did you agree to it?"),
+        {
+            "own_wish": P_("understood", "Yes, I wanted to move"),
+            "partly": P_("understood", "Partly"),
+            "not_understood": P_("understood", "No, I did not understand"),
+            "forced": P_("understood", "No, I was forced"),
+        },
+    ),
+    _q(
+        "receiving_contacted",
+        Kind.CHOICE,
+        N_("Did anyone from social services in Sollefteå talk with you before you moved?"),
+        _YES_NO,
+    ),
+    _q(
+        "household",
+        Kind.CHOICE,
+        N_("Who moved with you?"),
+        {
+            "alone": P_("household", "I moved alone"),
+            "partner": P_("household", "My partner"),
+            "children": P_("household", "My children"),
+            "partner_children": P_("household", "My partner and children"),
+            "other": P_("household", "Someone else"),
+        },
+    ),
+    Question(
+        "children_count",
+        Kind.COUNT,
+        N_("How many children moved with you? Press a number or write it."),
+        choices=("1", "2", "3", "4", "5", "6"),
+        dont_know=False,
+        when=AnswerIn("household", frozenset({"children", "partner_children"})),
+    ),
+    _q(
+        "housing_now",
+        Kind.CHOICE,
+        N_("Where do you live now?"),
+        {
+            "own_lease": P_("housing_now", "My own rental contract"),
+            "sublet": P_("housing_now", "Renting from someone else"),
+            "temporary": P_("housing_now", "Hostel, hotel or shelter"),
+            "friends": P_("housing_now", "With friends or family"),
+            "no_place": P_("housing_now", "I have no place to live"),
+        },
+    ),
+    _q(
+        "housing_problems",
+        Kind.MULTI,
+        N_("Are there problems with your home? Choose all that fit, then press Done."),
+        {
+            "too_small": P_("housing_problems", "Too small"),
+            "damp_broken": P_("housing_problems", "Mould, damage or broken things"),
+            "no_heat_water": P_("housing_problems", "No heating or no water"),
+            "isolated": P_("housing_problems", "Far from shops, school or buses"),
+            "unsafe": P_("housing_problems", "Not safe"),
+            "none": P_("housing_problems", "No problems"),
+        },
+        when=AnswerNotIn("housing_now", frozenset({"no_place"})),
+    ),
+    _q(
+        "rent_ability",
+        Kind.CHOICE,
+        N_("Can you pay the rent with your own income?"),
+        _YES_NO,
+    ),
+    _q(
+        "landlord_checked",
+        Kind.CHOICE,
+        N_("Did the landlord ask about your income before you got the apartment?"),
+        _YES_NO,
+    ),
+    _q(
+        "wish",
+        Kind.CHOICE,
+        N_("What would you like to happen now?"),
+        {
+            "return": P_("wish", "Go back to the municipality I came from"),
+            "stay_with_support": P_("wish", "Stay in Sollefteå and get support"),
+            "undecided": P_("wish", "I have not decided"),
+        },
+    ),
+    Question(
+        "account",
+        Kind.ACCOUNT,
+        N_(
+            "Tell us in your own words what happened. Write in any language, send a voice "
+            "message, or send photos of letters you got. You can send several messages. "
+            "Press Done when you have finished, or Skip."
+        ),
+        dont_know=False,
+        skippable=True,
+    ),
+    _q(
+        "consent_contact",
+        Kind.CHOICE,
+        N_(
+            "May we contact the municipality you came from about you, and ask them to explain "
+            "why you had to move?"
+        ),
+        _YES_NO,
+        dont_know=False,
+    ),
+    _q(
+        "consent_home_visit",
+        Kind.CHOICE,
+        N_("May a caseworker visit your home to see if it is good enough for you?"),
+        _YES_NO,
+        dont_know=False,
+        when=HasAnyExcept("housing_problems", frozenset({"none", DONT_KNOW})),
+    ),
+    _q(
+        "contact",
+        Kind.CHOICE,
+        N_("How should we reach you?"),
+        {
+            "telegram": P_("contact", "Here in Telegram"),
+            "phone": P_("contact", "By phone"),
+            "visit": P_("contact", "I will come to the office"),
+        },
+    ),
+    Question(
+        "contact_phone",
+        Kind.PHONE,
+        N_("Write your phone number."),
+        dont_know=False,
+        when=AnswerIn("contact", frozenset({"phone"})),
+    ),
+    _q(
+        "guardian",
+        Kind.CHOICE,
+        N_("Do you have a god man or förvaltare (a person appointed to help you with your affairs)?"),
+        _YES_NO,
+    ),
+    _q(
+        "interpreter",
+        Kind.CHOICE,
+        N_("Do you want an interpreter when you meet us?"),
+        _YES_NO,
+        when=AnswerNotIn("language", frozenset({"sv"})),
+    ),
+    Question("summary", Kind.SUMMARY, N_("Here are your answers. Check them before you send."), dont_know=False),
+)
+
+_BY_ID = {q.id: q for q in QUESTIONS}
+ORDER = {q.id: i for i, q in enumerate(QUESTIONS)}
+
+
+def by_id(question_id: str) -> Question | None:
+    return _BY_ID.get(question_id)
+
+
+def applicable(question: Question, answers: Mapping[str, Any]) -> bool:
+    """Whether the question is asked, given the answers so far."""
+    return question.when.holds(answers)
+
+
+def prune(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers without those to questions that are no longer asked (e.g. after an edit).
+
+    Walks the table in order so that a dropped answer also drops what depended on it.
+    """
+    kept: dict[str, Any] = {}
+    for q in QUESTIONS:
+        if q.id in answers and applicable(q, kept):
+            kept[q.id] = answers[q.id]
+    return kept

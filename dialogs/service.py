@@ -1,0 +1,260 @@
+"""One incoming event -> load, step, store, queue the replies: all in the caller's one transaction.
+
+This is where the pure dialog meets storage. The caller opens the transaction (`storage.db.transaction`)
+and, after it commits, lets the shell send what was put in the outbox. When the event came from
+Telegram, its inbox row is claimed in the same transaction, so a redelivered update changes nothing
+and sends nothing again, and a crash before the commit leaves it to be processed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from casework import queue
+from dialogs import engine, prompts
+from dialogs.events import (
+    CloseLive,
+    Command,
+    Config,
+    Event,
+    IntakeState,
+    Media,
+    Outcome,
+    Press,
+    Reply,
+    Send,
+    Text,
+    Toast,
+    UpdateLiveKeyboard,
+)
+from dialogs.i18n import Msg, render
+from dialogs.machine import DONE, ENDED, NEW
+from storage import repo
+from storage.models import Intake
+
+__all__ = ["Handled", "Incoming", "handle", "handle_group", "render_reply"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """An event with who sent it and where from, as the shell saw it."""
+
+    channel: str  # telegram | console
+    external_id: str  # the user's id in that channel
+    chat_id: str
+    event: Event
+    language_hint: str | None = None  # Telegram's language_code
+    update_id: int | None = None  # the inbox row to claim (Telegram)
+    callback_id: str | None = None  # the press to answer
+
+
+@dataclass(frozen=True)
+class Handled:
+    duplicate: bool = False
+    person_id: int | None = None
+    state: str | None = None
+    reference: str | None = None  # set when this event submitted the intake
+
+
+def handle(db: Session, incoming: Incoming, cfg: Config, now: datetime) -> Handled:
+    """Process one event inside the caller's transaction."""
+    if incoming.update_id is not None and not repo.claim_inbox_update(db, update_id=incoming.update_id, now=now):
+        return Handled(duplicate=True)
+    person = repo.get_person(db, channel=incoming.channel, external_id=incoming.external_id)
+    intake = repo.get_intake(db, person_id=person.id) if person and person.id is not None else None
+    before = _state_of(intake) if intake else IntakeState(suggested=_hint(incoming.language_hint))
+    outcome = engine.step(before, incoming.event, cfg)
+    writer = _Outbox(db, incoming, now, intake)
+    if intake is None and outcome.state.state in (NEW, ENDED):
+        # Nothing to keep (a press on an old button, /help before starting): answer, store nothing.
+        writer.apply(outcome, outcome.state.shown_language)
+        return Handled(state=outcome.state.state)
+    if person is None:
+        person = repo.get_or_add_person(db, channel=incoming.channel, external_id=incoming.external_id,
+                                        chat_id=incoming.chat_id, now=now)
+    assert person.id is not None
+    if intake is None:
+        intake = Intake(person_id=person.id, state=NEW, answers={}, texts={}, path=[], draft={}, started_at=now,
+                        updated_at=now)
+        db.add(intake)
+        db.flush()
+        writer.intake = intake
+    assert intake.id is not None
+    language = outcome.state.shown_language
+    _record_inbound(db, person.id, incoming.event, before.shown_language, now)
+    writer.apply(outcome, language, person_id=person.id)
+    if outcome.erase:
+        repo.erase_person(db, person_id=person.id)
+        log.info("intake erased at the person's request", extra={"person": person.id})
+        return Handled(person_id=None, state=ENDED)
+    if outcome.restarted:
+        repo.clear_answer_records(db, intake_id=intake.id)
+    repo.add_answer_records(db, intake_id=intake.id, answered=outcome.answered, now=now)
+    for consent, value, shown in outcome.consents:
+        text = render(shown, language)
+        repo.add_consent(db, person_id=person.id, consent=consent, value=value, language=language,
+                         text_sha256=hashlib.sha256(text.encode()).hexdigest(), now=now)
+    state = outcome.state
+    reference = None
+    if outcome.submit:
+        referral = queue.submit(db, person_id=person.id, intake_id=intake.id, language=language,
+                                answers=state.answers, now=now)
+        reference = referral.reference
+        state = state.but(reference=reference)
+        writer.send(prompts.submitted(reference, cfg), language, person_id=person.id, prompt=False)
+        intake.submitted_at = now
+    elif before.state == DONE and outcome.account_entry is not None and before.reference:
+        queue.note_person_message(db, reference=before.reference, now=now)
+    _store_state(intake, state, now)
+    person.language = state.language or person.language
+    person.chat_id = incoming.chat_id
+    person.updated_at = now
+    db.add(intake)
+    db.add(person)
+    return Handled(person_id=person.id, state=state.state, reference=reference)
+
+
+def handle_group(db: Session, *, chat_id: str, update_id: int | None, language_hint: str | None, answer: bool,
+                 now: datetime) -> bool:
+    """A message in a group: say once that the bot works in private chats; record nothing from it."""
+    if update_id is not None and not repo.claim_inbox_update(db, update_id=update_id, now=now):
+        return False
+    if answer:
+        language = _hint(language_hint) or "en"
+        repo.add_outbox(db, channel="telegram", chat_id=chat_id, action="send",
+                        payload={"text": render(prompts.NOTICE["private_only"], language)}, now=now)
+    return True
+
+
+# ------------------------------------------------------------------------------ state <-> row
+def _state_of(intake: Intake) -> IntakeState:
+    return IntakeState(
+        state=intake.state,
+        language=intake.language,
+        suggested=intake.suggested,
+        answers=dict(intake.answers or {}),
+        texts=dict(intake.texts or {}),
+        path=tuple(intake.path or ()),
+        reviewing=intake.reviewing,
+        resume=intake.resume,
+        draft=dict(intake.draft or {}),
+        reference=intake.reference,
+    )
+
+
+def _store_state(intake: Intake, s: IntakeState, now: datetime) -> None:
+    intake.state = s.state
+    intake.language = s.language
+    intake.suggested = s.suggested
+    intake.answers = dict(s.answers)
+    intake.texts = dict(s.texts)
+    intake.path = list(s.path)
+    intake.reviewing = s.reviewing
+    intake.resume = s.resume
+    intake.draft = dict(s.draft)
+    intake.reference = s.reference
+    intake.updated_at = now
+
+
+def _hint(code: str | None) -> str | None:
+    if not code:
+        return None
+    code = code.replace("-", "_")
+    return {"ku": "kmr", "prs": "fa_AF", "fa_af": "fa_AF"}.get(code.lower(), code.split("_")[0].lower())
+
+
+def _record_inbound(db: Session, person_id: int, event: Event, language: str, now: datetime) -> None:
+    if isinstance(event, Text):
+        repo.add_transcript(db, person_id=person_id, direction="in", kind="text", text=event.text.replace("\x00", ""),
+                            language=language, now=now)
+    elif isinstance(event, Press):
+        repo.add_transcript(db, person_id=person_id, direction="in", kind="press", data={"press": event.data[:64]},
+                            language=language, now=now)
+    elif isinstance(event, Command):
+        repo.add_transcript(db, person_id=person_id, direction="in", kind="command", text=f"/{event.name}",
+                            language=language, now=now)
+    elif isinstance(event, Media):
+        data = {k: v for k, v in vars(event).items() if v is not None and k != "kind"}
+        repo.add_transcript(db, person_id=person_id, direction="in", kind=event.kind, data=data,
+                            text=event.caption, language=language, now=now)
+
+
+# ------------------------------------------------------------------------------ effects -> outbox
+def render_reply(reply: Reply, language: str) -> dict[str, Any]:
+    """The payload of a message: its text and its inline keyboard, rendered in one language."""
+    payload: dict[str, Any] = {"text": _text(reply.texts, language)}
+    if reply.buttons:
+        payload["keyboard"] = _keyboard(reply.buttons, language)
+    return payload
+
+
+def _text(texts: tuple[Msg, ...] | list[Msg], language: str) -> str:
+    return "\n\n".join(render(m, language) for m in texts)[:4096]
+
+
+def _keyboard(buttons: Any, language: str) -> list[list[dict[str, str]]]:
+    return [
+        [{"text": b.label if isinstance(b.label, str) else render(b.label, language), "data": b.data} for b in row]
+        for row in buttons
+    ]
+
+
+class _Outbox:
+    """Turns the dialog's effects into outbox rows and transcript entries."""
+
+    def __init__(self, db: Session, incoming: Incoming, now: datetime, intake: Intake | None) -> None:
+        self.db, self.incoming, self.now, self.intake = db, incoming, now, intake
+
+    def _add(self, action: str, payload: dict[str, Any], target: int | None = None) -> int:
+        return repo.add_outbox(self.db, channel=self.incoming.channel, chat_id=self.incoming.chat_id, action=action,
+                               payload=payload, now=self.now, target_outbox_id=target)
+
+    def apply(self, outcome: Outcome, language: str, person_id: int | None = None) -> None:
+        toast = next((e for e in outcome.effects if isinstance(e, Toast)), None)
+        if self.incoming.callback_id is not None:
+            # The press is answered first, so the person's button stops spinning at once.
+            payload: dict[str, Any] = {"callback_id": self.incoming.callback_id}
+            if toast is not None:
+                payload["text"] = render(toast.msg, language)[:200]
+            self._add("answer_callback", payload)
+        for effect in outcome.effects:
+            if isinstance(effect, Send):
+                self.send(effect.reply, language, person_id=person_id, prompt=effect.prompt)
+            elif isinstance(effect, CloseLive):
+                self.close_live(effect.answer, language)
+            elif isinstance(effect, UpdateLiveKeyboard) and self.intake and self.intake.live_outbox_id:
+                self._add("edit_markup", {"keyboard": _keyboard(effect.buttons, language)},
+                          target=self.intake.live_outbox_id)
+
+    def send(self, reply: Reply, language: str, *, person_id: int | None, prompt: bool) -> None:
+        if prompt:
+            self.close_live(None, language)
+        outbox_id = self._add("send", render_reply(reply, language))
+        if person_id is not None:
+            repo.add_transcript(self.db, person_id=person_id, direction="out", kind="message",
+                                data={"msgs": [m.to_json() for m in reply.texts]}, language=language, now=self.now)
+        if prompt and self.intake is not None:
+            self.intake.live_outbox_id = outbox_id
+            self.intake.live_texts = [m.to_json() for m in reply.texts]
+
+    def close_live(self, answer: Msg | str | None, language: str) -> None:
+        intake = self.intake
+        if intake is None or intake.live_outbox_id is None:
+            return
+        if answer is None:
+            self._add("edit_markup", {"keyboard": None}, target=intake.live_outbox_id)
+        else:
+            shown = answer if isinstance(answer, str) else render(answer, language)
+            texts = [Msg.from_json(m) for m in intake.live_texts or []]
+            self._add("edit_text", {"text": f"{_text(texts, language)}\n\n✓ {shown}"[:4096]},
+                      target=intake.live_outbox_id)
+        intake.live_outbox_id = None
+        intake.live_texts = None

@@ -1,0 +1,185 @@
+"""The database tables, as SQLModel classes; the Alembic migrations create exactly these.
+
+Personal data lives in `person`, `intake`, `answer_record`, `consent`, `transcript_entry` and
+`referral`; the inbox and outbox keep an update's content only until it is processed or sent, so
+the ids kept for exactly-once processing carry no personal data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+__all__ = [
+    "AnswerRecord",
+    "Consent",
+    "InboxUpdate",
+    "Intake",
+    "OutboxMessage",
+    "Person",
+    "ReferenceCounter",
+    "Referral",
+    "ReferralEvent",
+    "TranscriptEntry",
+]
+
+
+def _json(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(JSON, nullable=nullable))
+
+
+class Person(SQLModel, table=True):
+    """Someone who writes to the bot. `external_id` is the Telegram user id (or the console user)."""
+
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    chat_id: str = Field(max_length=64)
+    language: str | None = Field(default=None, max_length=8)
+    created_at: datetime
+    updated_at: datetime
+
+
+class Intake(SQLModel, table=True):
+    """One person's intake: the open question and the answers so far (the dialog's state)."""
+
+    __tablename__ = "intake"
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", unique=True, ondelete="CASCADE")
+    state: str = Field(max_length=32)
+    language: str | None = Field(default=None, max_length=8)
+    suggested: str | None = Field(default=None, max_length=8)
+    answers: dict[str, Any] = _json()
+    texts: dict[str, Any] = _json()
+    path: list[str] = _json()
+    reviewing: bool = False
+    resume: str | None = Field(default=None, max_length=32)
+    draft: dict[str, Any] = _json()
+    # The message that shows the open question's keyboard: the outbox row that sent it, and its text.
+    live_outbox_id: int | None = None
+    live_texts: list[Any] | None = _json(nullable=True)
+    reference: str | None = Field(default=None, max_length=32)
+    started_at: datetime
+    updated_at: datetime = Field(index=True)
+    submitted_at: datetime | None = None
+
+
+class AnswerRecord(SQLModel, table=True):
+    """Every answer given, in order: the original and each correction, with its time."""
+
+    __tablename__ = "answer_record"
+    id: int | None = Field(default=None, primary_key=True)
+    intake_id: int = Field(foreign_key="intake.id", index=True, ondelete="CASCADE")
+    question_id: str = Field(max_length=32)
+    value: Any = _json(nullable=True)
+    source: str = Field(default="person", max_length=32)  # person, or caseworker:<staff id>
+    at: datetime
+
+
+class Consent(SQLModel, table=True):
+    """One consent decision (samtycke); a withdrawal is a new record, never an update."""
+
+    __tablename__ = "consent"
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    consent: str = Field(max_length=32)  # consent_store, consent_contact, consent_home_visit
+    value: str = Field(max_length=8)  # yes / no
+    language: str = Field(max_length=8)
+    text_version: str = Field(max_length=16)  # short hash of the exact text shown
+    text_sha256: str = Field(max_length=64)
+    at: datetime
+
+
+class TranscriptEntry(SQLModel, table=True):
+    """One message in or out. Bot messages keep msgid and parameters, so they render in any language."""
+
+    __tablename__ = "transcript_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    direction: str = Field(max_length=3)  # in / out
+    kind: str = Field(max_length=16)  # text, press, command, voice, photo, document, message ...
+    text: str | None = None  # what the person wrote, verbatim
+    data: dict[str, Any] | None = _json(nullable=True)  # msgids (out), file reference or press (in)
+    language: str | None = Field(default=None, max_length=8)
+    at: datetime
+
+
+class InboxUpdate(SQLModel, table=True):
+    """A Telegram update, stored before it is acknowledged; its content is dropped once processed."""
+
+    __tablename__ = "inbox_update"
+    __table_args__ = (Index("ix_inbox_pending", "processed_at", "update_id"),)
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    chat_id: str | None = Field(default=None, max_length=64)
+    payload: dict[str, Any] | None = _json(nullable=True)
+    received_at: datetime
+    processed_at: datetime | None = None
+    attempts: int = 0
+
+
+class OutboxMessage(SQLModel, table=True):
+    """Something to send to a chat after the transaction that decided it has committed."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_pending", "status", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    chat_id: str | None = Field(default=None, max_length=64)
+    action: str = Field(max_length=16)  # send, edit_text, edit_markup, answer_callback
+    payload: dict[str, Any] | None = _json(nullable=True)
+    target_outbox_id: int | None = None  # the message an edit changes
+    status: str = Field(default="pending", max_length=8)  # pending, sent, failed
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    created_at: datetime
+    sent_at: datetime | None = None
+
+
+class Referral(SQLModel, table=True):
+    """A submitted intake in the caseworkers' queue (ärende), with its assessment."""
+
+    __tablename__ = "referral"
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=32, unique=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    intake_id: int = Field(foreign_key="intake.id", unique=True, ondelete="CASCADE")
+    language: str = Field(max_length=8)
+    status: str = Field(default="new", max_length=16, index=True)
+    close_reason: str | None = Field(default=None, max_length=32)
+    priority: str = Field(max_length=8)
+    priority_rank: int = Field(index=True)  # urgent 0 ... low 3: the queue's sort key
+    level: str = Field(max_length=8)
+    likely_dumping: bool
+    assessment: dict[str, Any] = _json()
+    rules_version: str = Field(max_length=64)
+    answers: dict[str, Any] = _json()  # as submitted; corrections go to answer_record
+    consents: dict[str, Any] = _json()
+    assignee: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(index=True)
+    updated_at: datetime
+
+
+class ReferralEvent(SQLModel, table=True):
+    """A dated step on a referral: claimed, municipality_contacted, transfer_requested, note ..."""
+
+    __tablename__ = "referral_event"
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=32)
+    actor: str = Field(max_length=64)
+    data: dict[str, Any] | None = _json(nullable=True)
+    at: datetime
+
+
+class ReferenceCounter(SQLModel, table=True):
+    """The last case number given out in a year: SOL-<year>-<number>."""
+
+    __tablename__ = "reference_counter"
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last: int = 0

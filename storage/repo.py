@@ -1,0 +1,261 @@
+"""Typed, keyword-only functions for every read and write; the caller owns the transaction.
+
+Nothing outside `storage/` builds a query. Each function works the same on SQLite and PostgreSQL;
+where the two differ (insert-or-ignore, row locks) the difference is handled here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    AnswerRecord,
+    Consent,
+    InboxUpdate,
+    Intake,
+    OutboxMessage,
+    Person,
+    ReferenceCounter,
+    Referral,
+    ReferralEvent,
+    TranscriptEntry,
+)
+
+__all__ = [
+    "add_inbox_updates",
+    "add_outbox",
+    "add_referral",
+    "add_transcript",
+    "claim_inbox_update",
+    "erase_person",
+    "get_intake",
+    "get_or_add_person",
+    "get_person",
+    "next_reference",
+    "pending_inbox",
+    "pending_outbox",
+]
+
+
+def _insert(db: Session, table: Any) -> Any:
+    name = db.get_bind().dialect.name
+    return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
+
+
+def _locking(db: Session) -> bool:
+    return db.get_bind().dialect.name == "postgresql"
+
+
+# ------------------------------------------------------------------------- people and intakes
+def get_person(db: Session, *, channel: str, external_id: str) -> Person | None:
+    query = select(Person).where(Person.channel == channel, Person.external_id == external_id)
+    if _locking(db):
+        query = query.with_for_update()  # serializes the updates of one person across workers
+    return db.exec(query).first()
+
+
+def get_or_add_person(db: Session, *, channel: str, external_id: str, chat_id: str, now: datetime) -> Person:
+    person = get_person(db, channel=channel, external_id=external_id)
+    if person is None:
+        person = Person(channel=channel, external_id=external_id, chat_id=chat_id, created_at=now, updated_at=now)
+        db.add(person)
+        db.flush()
+    return person
+
+
+def get_intake(db: Session, *, person_id: int) -> Intake | None:
+    return db.exec(select(Intake).where(Intake.person_id == person_id)).first()
+
+
+def add_answer_records(db: Session, *, intake_id: int, answered: Iterable[tuple[str, Any]], now: datetime,
+                       source: str = "person") -> None:
+    for question_id, value in answered:
+        db.add(AnswerRecord(intake_id=intake_id, question_id=question_id, value=value, source=source, at=now))
+
+
+def answer_history(db: Session, *, intake_id: int) -> Sequence[AnswerRecord]:
+    query = select(AnswerRecord).where(AnswerRecord.intake_id == intake_id).order_by(col(AnswerRecord.id))
+    return db.exec(query).all()
+
+
+def clear_answer_records(db: Session, *, intake_id: int) -> None:
+    db.exec(delete(AnswerRecord).where(col(AnswerRecord.intake_id) == intake_id))  # type: ignore[call-overload]
+
+
+def add_consent(db: Session, *, person_id: int, consent: str, value: str, language: str, text_sha256: str,
+                now: datetime) -> None:
+    db.add(Consent(person_id=person_id, consent=consent, value=value, language=language,
+                   text_version=text_sha256[:12], text_sha256=text_sha256, at=now))
+
+
+def current_consents(db: Session, *, person_id: int) -> dict[str, str]:
+    """Each consent's latest decision (a withdrawal is a later record)."""
+    query = select(Consent).where(Consent.person_id == person_id).order_by(col(Consent.id))
+    return {c.consent: c.value for c in db.exec(query).all()}
+
+
+def add_transcript(db: Session, *, person_id: int, direction: str, kind: str, now: datetime,
+                   text: str | None = None, data: dict[str, Any] | None = None,
+                   language: str | None = None) -> None:
+    db.add(TranscriptEntry(person_id=person_id, direction=direction, kind=kind, text=text, data=data,
+                           language=language, at=now))
+
+
+def transcript(db: Session, *, person_id: int) -> Sequence[TranscriptEntry]:
+    query = select(TranscriptEntry).where(TranscriptEntry.person_id == person_id).order_by(col(TranscriptEntry.id))
+    return db.exec(query).all()
+
+
+def erase_person(db: Session, *, person_id: int) -> None:
+    """Everything about a person, gone (answers, transcript, consents, the person row)."""
+    intake = get_intake(db, person_id=person_id)
+    if intake is not None:
+        db.exec(delete(AnswerRecord).where(col(AnswerRecord.intake_id) == intake.id))  # type: ignore[call-overload]
+        db.delete(intake)
+    for table in (Consent, TranscriptEntry):
+        db.exec(delete(table).where(col(table.person_id) == person_id))  # type: ignore[call-overload]
+    person = db.get(Person, person_id)
+    if person is not None:
+        db.delete(person)
+    db.flush()
+
+
+# ------------------------------------------------------------------------- inbox
+def add_inbox_updates(db: Session, *, updates: Iterable[tuple[int, str | None, dict[str, Any]]],
+                      now: datetime) -> None:
+    """Store fetched updates; an update id already stored (a redelivery) is ignored."""
+    rows = [{"update_id": uid, "chat_id": chat, "payload": payload, "received_at": now, "attempts": 0}
+            for uid, chat, payload in updates]
+    if rows:
+        db.exec(_insert(db, InboxUpdate).values(rows).on_conflict_do_nothing(index_elements=["update_id"]))
+
+
+def pending_inbox(db: Session, *, limit: int = 500) -> Sequence[InboxUpdate]:
+    query = (select(InboxUpdate).where(col(InboxUpdate.processed_at).is_(None))
+             .order_by(col(InboxUpdate.update_id)).limit(limit))
+    return db.exec(query).all()
+
+
+def claim_inbox_update(db: Session, *, update_id: int, now: datetime) -> bool:
+    """Mark an update processed within the caller's transaction; False when it already was.
+
+    The content is dropped at the same time: what stays is the id and the time, no personal data.
+    """
+    result = db.exec(  # type: ignore[call-overload]
+        update(InboxUpdate)
+        .where(col(InboxUpdate.update_id) == update_id, col(InboxUpdate.processed_at).is_(None))
+        .values(processed_at=now, payload=None, chat_id=None)
+    )
+    return result.rowcount == 1
+
+
+def inbox_processed(db: Session, *, update_id: int) -> bool:
+    row = db.get(InboxUpdate, update_id)
+    return row is None or row.processed_at is not None
+
+
+def note_inbox_failure(db: Session, *, update_id: int) -> int:
+    row = db.get(InboxUpdate, update_id)
+    if row is None:
+        return 0
+    row.attempts += 1
+    return row.attempts
+
+
+def forget_processed_inbox(db: Session, *, before: datetime) -> int:
+    """Drop old processed ids: Telegram may reuse update ids after a week of silence."""
+    result = db.exec(delete(InboxUpdate).where(col(InboxUpdate.processed_at) < before))  # type: ignore[call-overload]
+    return result.rowcount or 0
+
+
+# ------------------------------------------------------------------------- outbox
+def add_outbox(db: Session, *, channel: str, chat_id: str, action: str, payload: dict[str, Any], now: datetime,
+               target_outbox_id: int | None = None) -> int:
+    row = OutboxMessage(channel=channel, chat_id=chat_id, action=action, payload=payload, created_at=now,
+                        target_outbox_id=target_outbox_id)
+    db.add(row)
+    db.flush()
+    assert row.id is not None
+    return row.id
+
+
+def pending_outbox(db: Session, *, channel: str, now: datetime, chat_id: str | None = None,
+                   limit: int = 200) -> Sequence[OutboxMessage]:
+    query = select(OutboxMessage).where(OutboxMessage.status == "pending", OutboxMessage.channel == channel)
+    if chat_id is not None:
+        query = query.where(OutboxMessage.chat_id == chat_id)
+    query = query.where((col(OutboxMessage.next_attempt_at).is_(None)) | (col(OutboxMessage.next_attempt_at) <= now))
+    return db.exec(query.order_by(col(OutboxMessage.id)).limit(limit)).all()
+
+
+def outbox_message_id(db: Session, *, outbox_id: int) -> int | None:
+    row = db.get(OutboxMessage, outbox_id)
+    return row.message_id if row else None
+
+
+def mark_outbox(db: Session, *, outbox_id: int, status: str, now: datetime, message_id: int | None = None,
+                retry_at: datetime | None = None) -> None:
+    row = db.get(OutboxMessage, outbox_id)
+    if row is None:
+        return
+    row.attempts += 1
+    if status == "pending":
+        row.next_attempt_at = retry_at
+        return
+    row.status = status
+    row.sent_at = now
+    if message_id is not None:
+        row.message_id = message_id
+    row.payload = None  # sent or given up: the text is in the transcript, not here
+    if row.action != "send":
+        row.chat_id = None
+
+
+# ------------------------------------------------------------------------- referrals
+def next_reference(db: Session, *, year: int) -> str:
+    """The next case number of the year, SOL-2026-0042; safe when two submissions race."""
+    db.exec(_insert(db, ReferenceCounter).values(year=year, last=0).on_conflict_do_nothing(index_elements=["year"]))
+    query = select(ReferenceCounter).where(ReferenceCounter.year == year)
+    if _locking(db):
+        query = query.with_for_update()
+    counter = db.exec(query).one()
+    counter.last += 1
+    db.add(counter)
+    db.flush()
+    return f"SOL-{year}-{counter.last:04d}"
+
+
+def add_referral(db: Session, *, referral: Referral) -> Referral:
+    db.add(referral)
+    db.flush()
+    return referral
+
+
+def add_referral_event(db: Session, *, referral_id: int, kind: str, actor: str, now: datetime,
+                       data: dict[str, Any] | None = None) -> None:
+    db.add(ReferralEvent(referral_id=referral_id, kind=kind, actor=actor, data=data, at=now))
+
+
+def list_referrals(db: Session, *, status: str | None = None, limit: int | None = None) -> Sequence[Referral]:
+    """The queue: urgent, high, medium, low, then oldest first."""
+    query = select(Referral)
+    if status is not None:
+        query = query.where(Referral.status == status)
+    query = query.order_by(col(Referral.priority_rank), col(Referral.created_at), col(Referral.id))
+    if limit is not None:
+        query = query.limit(limit)
+    return db.exec(query).all()
+
+
+def get_referral(db: Session, *, reference: str) -> Referral | None:
+    return db.exec(select(Referral).where(Referral.reference == reference)).first()
+
+
+def count_rows(db: Session, table: Any) -> int:
+    return int(db.exec(select(func.count()).select_from(table)).one())

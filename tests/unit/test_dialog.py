@@ -1,0 +1,288 @@
+"""The conversation, pure: which questions are asked, navigation, edits and bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dialogs.machine import STATES, diagram
+from dialogs.questions import QUESTIONS, prune
+from tests.unit.conversation import FORM1_SV, Conversation
+
+BASE = FORM1_SV
+
+
+def _with(**changes: Any) -> dict[str, Any]:
+    return BASE | changes
+
+
+ALWAYS = [
+    "language", "privacy", "consent_store", "urgent_needs", "moved_from", "moved_when", "years_there",
+    "had_support", "establishment", "lease_type", "lease_ended", "pushed_how", "understood",
+    "receiving_contacted", "household", "housing_now", "rent_ability", "landlord_checked", "wish", "account",
+    "consent_contact", "contact", "guardian", "summary",
+]
+
+
+@pytest.mark.parametrize(
+    ("persona", "asked_also", "not_asked"),
+    [
+        pytest.param(BASE, {"support_types", "housing_problems"},
+                     {"children_count", "consent_home_visit", "contact_phone", "interpreter"},
+                     id="swedish, had support, no housing problems"),
+        pytest.param(_with(had_support="no"), {"housing_problems"}, {"support_types"}, id="no support: no kinds"),
+        pytest.param(_with(had_support="dont_know"), set(), {"support_types"}, id="does not know about support"),
+        pytest.param(_with(household="partner_children", children_count="text:3"), {"children_count"}, set(),
+                     id="moved with partner and children"),
+        pytest.param(_with(household="children", children_count="2"), {"children_count"}, set(),
+                     id="moved with children, pressed 2"),
+        pytest.param(_with(housing_now="no_place"), set(), {"housing_problems", "consent_home_visit"},
+                     id="no place to live: no housing problems asked"),
+        pytest.param(_with(housing_problems=["damp_broken", "isolated"], consent_home_visit="yes"),
+                     {"consent_home_visit"}, set(), id="a problem with the home asks for a visit"),
+        pytest.param(_with(housing_problems=["dont_know"]), set(), {"consent_home_visit"},
+                     id="does not know about problems: no visit asked"),
+        pytest.param(_with(contact="phone", contact_phone="text:070-123 45 67"), {"contact_phone"}, set(),
+                     id="reach me by phone"),
+        pytest.param(_with(language="en", interpreter="yes"), {"interpreter"}, set(),
+                     id="not Swedish: interpreter asked"),
+    ],
+)
+def test_questions_asked(persona: dict[str, Any], asked_also: set[str], not_asked: set[str]) -> None:
+    c = Conversation()
+    c.answer(persona)
+    assert c.submitted
+    asked = set(c.asked)
+    assert set(ALWAYS) | asked_also <= asked
+    assert not (asked & not_asked)
+    # no question comes back once the person has moved past it
+    runs = [q for i, q in enumerate(c.asked) if i == 0 or c.asked[i - 1] != q]
+    assert len(runs) == len(set(runs))
+
+
+def test_answers_are_stored_as_choice_ids() -> None:
+    c = Conversation()
+    c.answer(_with(household="children", children_count="text:٣", contact="phone",
+                   contact_phone="text:070-123 45 67"))
+    a = c.state.answers
+    assert a["moved_from"] == "2161"
+    assert a["urgent_needs"] == ["none"]
+    assert a["children_count"] == 3  # typed in Arabic-Indic digits
+    assert a["contact_phone"] == "+46701234567"
+    assert a["account"] == [{"text": "De sa att jag skulle ringa socialen i Sollefteå."}]
+    assert c.state.reference is None and c.state.state == "done"
+
+
+@pytest.mark.parametrize(
+    ("answer", "ends"),
+    [
+        pytest.param({"privacy": "stop"}, "privacy", id="stops at the privacy notice"),
+        pytest.param({"consent_store": "no"}, "consent_store", id="does not consent to go on"),
+    ],
+)
+def test_declining_ends_and_erases(answer: dict[str, Any], ends: str) -> None:
+    c = Conversation()
+    c.answer(_with(**answer))
+    assert c.erased and not c.submitted
+    assert c.state.state == "ended" and c.state.answers == {}
+    assert c.asked[-1] == ends
+
+
+def test_back_returns_to_previous_question_and_keeps_answers() -> None:
+    c = Conversation()
+    c.command("start")
+    for data in ("q:language:en", "q:privacy:continue", "q:consent_store:yes"):
+        c.press(data)
+    c.press("q:urgent_needs:none")
+    c.press("q:urgent_needs:done")
+    assert c.open_question == "moved_from"
+    c.press("q:moved_from:back")
+    assert c.open_question == "urgent_needs"
+    assert c.state.answers["urgent_needs"] == ["none"]
+    assert "q:urgent_needs:back" in c.buttons
+
+
+def test_first_question_has_no_back() -> None:
+    c = Conversation()
+    c.command("start")
+    assert c.open_question == "language"
+    assert not any(b.endswith(":back") for b in c.buttons)
+
+
+@pytest.mark.parametrize(
+    ("data", "toast"),
+    [
+        pytest.param("q:wish:return", "already answered", id="press on a question that is not open"),
+        pytest.param("q:moved_when:tomorrow", "does not work", id="forged choice"),
+        pytest.param("x" * 300, "does not work", id="overlong garbage"),
+        pytest.param("q:moved_when:", "does not work", id="empty choice"),
+        pytest.param("c:restart:yes", "does not work", id="confirmation nobody asked for"),
+    ],
+)
+def test_bad_presses_change_nothing(data: str, toast: str) -> None:
+    c = Conversation()
+    c.command("start")
+    for d in ("q:language:en", "q:privacy:continue", "q:consent_store:yes", "q:urgent_needs:none",
+              "q:urgent_needs:done"):
+        c.press(d)
+    c.type("Umeå")
+    c.press("q:moved_from:2480")
+    before = c.state
+    out = c.press(data)
+    assert c.state == before
+    assert any(toast in t for t in c.toasts(out))
+    assert c.open_question == "moved_when"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("I don't know what to press", id="words where a button is expected"),
+        pytest.param("😀🙈", id="emoji"),
+        pytest.param("\x00\x00", id="only NUL bytes"),
+        pytest.param("a" * 4000, id="4,000 characters"),
+        pytest.param("\u200f\u202e", id="right-to-left marks"),
+    ],
+)
+def test_text_where_a_button_is_expected_reasks(text: str) -> None:
+    c = Conversation()
+    c.command("start")
+    c.press("q:language:en")
+    before = dict(c.state.answers)
+    out = c.type(text)
+    assert c.state.answers == before
+    assert c.open_question == "privacy"
+    assert any("button" in t or "write" in t.lower() for t in c.texts(out))
+
+
+def test_municipality_typed_with_typo_offers_candidates_and_other_keeps_text() -> None:
+    c = Conversation()
+    c.command("start")
+    for d in ("q:language:en", "q:privacy:continue", "q:consent_store:yes", "q:urgent_needs:none",
+              "q:urgent_needs:done"):
+        c.press(d)
+    c.type("Stockhlom")
+    assert "q:moved_from:0180" in c.buttons
+    assert {"q:moved_from:other", "q:moved_from:dont_know", "q:moved_from:back"} <= set(c.buttons)
+    c.type("Atlantis")
+    assert not [b for b in c.buttons if b[-4:].isdigit()]
+    c.press("q:moved_from:other")
+    assert c.state.answers["moved_from"] == "other"
+    assert c.state.texts["moved_from"] == "Atlantis"
+
+
+def test_multi_select_none_clears_others_and_done_needs_a_choice() -> None:
+    c = Conversation()
+    c.command("start")
+    for d in ("q:language:en", "q:privacy:continue", "q:consent_store:yes"):
+        c.press(d)
+    out = c.press("q:urgent_needs:done")
+    assert c.toasts(out) and c.open_question == "urgent_needs"
+    c.press("q:urgent_needs:food")
+    c.press("q:urgent_needs:safety")
+    assert c.state.draft["selected"] == ["food", "safety"]
+    c.press("q:urgent_needs:none")
+    assert c.state.draft["selected"] == ["none"]
+    c.press("q:urgent_needs:food")
+    assert c.state.draft["selected"] == ["food"]
+    out = c.press("q:urgent_needs:done")
+    assert any("112" in t for t in c.texts(out)), "emergency contacts come at once"
+    assert c.open_question == "moved_from"
+
+
+def _to_summary(persona: dict[str, Any]) -> Conversation:
+    c = Conversation()
+    c.command("start")
+    p = dict(persona)
+    for _ in range(120):
+        if c.open_question == "summary":
+            return c
+        qid = c.open_question
+        want = p[qid]
+        if isinstance(want, dict):
+            c.type(want["text"])
+            c.press(f"q:{qid}:{want['pick']}")
+        elif isinstance(want, list):
+            for w in want:
+                c.press(f"q:{qid}:{w}")
+            c.press(f"q:{qid}:done")
+        elif want.startswith("text:"):
+            c.type(want[5:])
+            if qid == "account":
+                c.press("q:account:done")
+        else:
+            c.press(f"q:{qid}:{want}")
+    raise AssertionError("never reached the summary")
+
+
+def test_summary_edit_no_to_yes_asks_dependent_then_returns() -> None:
+    c = _to_summary(_with(had_support="no"))
+    assert "q:summary:edit_had_support" in c.buttons
+    c.press("q:summary:edit_had_support")
+    assert c.open_question == "had_support"
+    c.press("q:had_support:yes")
+    assert c.open_question == "support_types"
+    c.press("q:support_types:economic")
+    c.press("q:support_types:done")
+    assert c.open_question == "summary"
+    c.press("q:summary:edit_had_support")
+    c.press("q:had_support:no")
+    assert c.open_question == "summary"
+    assert "support_types" not in c.state.answers
+
+
+def test_language_change_in_the_middle_asks_the_same_question_again() -> None:
+    c = _to_summary(BASE)
+    c.press("q:summary:back")
+    assert c.open_question == "guardian"
+    c.command("language")
+    assert c.open_question == "language"
+    c.press("q:language:en")
+    assert c.open_question == "guardian"
+    assert c.state.language == "en"
+
+
+def test_language_change_at_summary_from_swedish_asks_interpreter() -> None:
+    c = _to_summary(BASE)
+    c.command("language")
+    c.press("q:language:ar")
+    assert c.open_question == "interpreter"
+    c.press("q:interpreter:yes")
+    assert c.open_question == "summary"
+
+
+def test_restart_needs_confirmation() -> None:
+    c = _to_summary(BASE)
+    c.command("restart")
+    c.press("c:restart:no")
+    assert c.open_question == "summary" and c.state.answers
+    c.command("restart")
+    out = c.press("c:restart:yes")
+    assert out.restarted and c.state.answers == {} and c.open_question == "language"
+
+
+def test_after_submission_start_shows_how_to_add_more_and_messages_are_kept() -> None:
+    c = Conversation()
+    c.answer(BASE)
+    c.state = c.state.but(reference="SOL-2026-0001")
+    out = c.command("start")
+    assert any("SOL-2026-0001" in t for t in c.texts(out))
+    out = c.type("One more thing")
+    assert out.account_entry == {"text": "One more thing"}
+
+
+def test_every_state_is_a_question_or_final() -> None:
+    assert set(STATES) == {q.id for q in QUESTIONS} | {"new", "done", "ended"}
+
+
+def test_prune_drops_answers_of_questions_no_longer_asked() -> None:
+    answers = {"had_support": "no", "support_types": ["economic"], "household": "alone", "children_count": 2}
+    assert prune(answers) == {"had_support": "no", "household": "alone"}
+
+
+def test_diagram_in_docs_is_current() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "intake.md").read_text()
+    assert diagram() in doc, "docs/intake.md is stale: regenerate it with `intake diagram`"
