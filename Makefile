@@ -33,7 +33,7 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.in
 catalogs: $(VENV)/.installed
 	$(BIN)/pybabel extract --no-location --sort-output -k N_ -k P_:1c,2 -k NN_:1,2 -c Translators: \
 		--project "Sollefteå intake" --copyright-holder "Sollefteå kommun" -o locales/messages.pot bot dialogs casework
-	$(BIN)/pybabel update --no-fuzzy-matching --no-location --omit-header -d locales -D messages -i locales/messages.pot || true
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -d locales -D messages -i locales/messages.pot
 	$(MAKE) compile
 
 lint: $(VENV)/.installed

@@ -40,7 +40,11 @@ NOTICE: dict[str, Msg] = {
     "unknown_command": N_("I do not know that command. Write /help to see what I can do."),
     "too_long": N_("That is too long. Please write only the name."),
     "bad_count": N_("Please write a number from 1 to 15, or press a button."),
-    "bad_phone": N_("That does not look like a phone number. Write it like 070 123 45 67 or +46 70 123 45 67."),
+    "bad_phone": N_(
+        "That does not look like a phone number. Write it like {local} or {international}.",
+        local="070 123 45 67",
+        international="+46 70 123 45 67",
+    ),
     "account_empty": N_("Please send your story first, or press Skip."),
     "welcome_back": N_("Welcome back. Here is where you stopped."),
     "restart_kept": N_("Good, we go on where you were."),
@@ -263,12 +267,13 @@ def emergency(needs: list[str], cfg: Config) -> Reply:
         ),
     ]
     if "health" in needs:
-        texts.append(N_("For health advice, call 1177 (healthcare advice, day and night)."))
+        texts.append(N_("For health advice, call {number} (healthcare advice, day and night).", number="1177"))
     if "safety" in needs:
         texts.append(
             N_(
-                "If someone threatens or hurts you, you can also call Kvinnofridslinjen, 020-50 50 50, "
-                "free and open all hours."
+                "If someone threatens or hurts you, you can also call Kvinnofridslinjen, {number}, "
+                "free and open all hours.",
+                number="020-50 50 50",
             )
         )
     texts.append(N_("We will go on with the questions now, so that we can help you."))
