@@ -13,7 +13,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from dialogs.events import Config, IntakeState
-from dialogs.i18n import LANGUAGES, LOCALES_DIR, RTL_LANGUAGES, N_, language_name, render
+from dialogs.i18n import LANGUAGES, LOCALES_DIR, N_, RTL_LANGUAGES, language_name, render
 from dialogs.prompts import question, summary
 from dialogs.questions import QUESTIONS, Kind
 from tests.unit.conversation import FORM1_SV
