@@ -25,7 +25,9 @@ app = typer.Typer(help="Sollefteå intake: the Telegram bot, the console chat an
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 queue_app = typer.Typer(help="The caseworkers' queue (ärendekön).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+catalog_app = typer.Typer(help="Translations: status, and a sheet for translators out and in.", no_args_is_help=True)
 app.add_typer(queue_app, name="queue")
+app.add_typer(catalog_app, name="catalog")
 
 
 class Format(StrEnum):
@@ -118,6 +120,60 @@ def queue_list() -> None:
         for r in repo.list_referrals(db):
             typer.echo(f"{r.reference}  {r.priority:<7} {r.status:<11} {r.language:<5} "
                        f"{r.created_at:%Y-%m-%d %H:%M}  {','.join(r.assessment.get('actions', []))}")
+
+
+@catalog_app.command("status")
+def catalog_status() -> None:
+    """Per language: entries, missing, fuzzy, and whether a human translator has checked it."""
+    from bot.catalogs import status
+
+    typer.echo(f"{'language':<9} {'entries':>7} {'missing':>7} {'fuzzy':>5}  human-checked")
+    for s in status():
+        checked = {True: "yes", False: "no", None: "not stated"}[s.human_checked]
+        typer.echo(f"{s.language:<9} {s.entries:>7} {s.missing:>7} {s.fuzzy:>5}  {checked}")
+
+
+@catalog_app.command("export")
+def catalog_export(
+    lang: str = typer.Option(..., "--lang", help="language id, e.g. ar"),
+    format: str = typer.Option("csv", "--format", help="csv"),  # noqa: A002 - the option is called --format
+    output: typer.FileTextWrite = typer.Option("-", "--output", "-o", help="file (default: standard output)"),
+) -> None:
+    """Write a sheet: msgid, Swedish, English, the language, translator's comment."""
+    from bot.catalogs import export_sheet
+
+    if format != "csv":
+        raise typer.BadParameter("only csv is supported", param_hint="--format")
+    _known_language(lang)
+    rows = export_sheet(lang, output)
+    typer.echo(f"{rows} rows", err=True)
+
+
+@catalog_app.command("import")
+def catalog_import(
+    sheet: typer.FileText = typer.Argument(..., help="the filled CSV sheet"),
+    lang: str = typer.Option(..., "--lang", help="language id, e.g. ar"),
+    checked_by: str = typer.Option(None, "--checked-by", help="mark the catalog as checked by this translator"),
+) -> None:
+    """Read a filled sheet back; rows whose placeholders do not match are refused and listed."""
+    from bot.catalogs import import_sheet
+
+    _known_language(lang)
+    result = import_sheet(lang, sheet, human_checked=checked_by is not None, translator=checked_by)
+    typer.echo(f"updated {result.updated}, unchanged {result.unchanged}, refused {len(result.refused or [])}")
+    for line in result.refused or []:
+        typer.echo(f"  refused {line}", err=True)
+    if result.updated:
+        typer.echo("run `make compile` (or `make run`) to use the new translations", err=True)
+    if result.refused:
+        raise typer.Exit(1)
+
+
+def _known_language(lang: str) -> None:
+    from dialogs.i18n import LANGUAGES
+
+    if lang not in LANGUAGES:
+        raise typer.BadParameter(f"not a language of the spec: {', '.join(LANGUAGES)}", param_hint="--lang")
 
 
 @app.command()

@@ -35,6 +35,7 @@ __all__ = [
     "isolate",
     "language_name",
     "render",
+    "show",
     "translations",
 ]
 
@@ -53,6 +54,9 @@ _BABEL_IDS = {"kmr": "ku"}
 _OWN_NAMES = {"fa_AF": "دری", "kmr": "Kurdî (Kurmancî)", "ckb": "کوردیی ناوەندی (سۆرانی)"}
 
 FSI, PDI = "\u2068", "\u2069"  # first strong isolate, pop directional isolate
+# The town's name is a parameter of every message that says it, so that it is isolated in
+# right-to-left text like any other name; `render` fills it in.
+TOWN = "Sollefteå"
 
 
 @dataclass(frozen=True)
@@ -149,10 +153,10 @@ def render(msg: Msg, language: str) -> str:
         text = t.pgettext(msg.context, msg.msgid)
     else:
         text = t.gettext(msg.msgid)
-    if not msg.params:
-        return text
     rtl = language in RTL_LANGUAGES
-    values: dict[str, str] = {}
+    if not msg.params and "{town}" not in text:
+        return text
+    values: dict[str, str] = {"town": isolate(TOWN) if rtl else TOWN}
     for key, value in msg.params:
         if isinstance(value, Msg):
             values[key] = render(value, language)
@@ -169,6 +173,13 @@ def render(msg: Msg, language: str) -> str:
     except (KeyError, IndexError, ValueError):
         # A broken translation must not silence the bot: fall back to the source text.
         return msg.msgid.format(**values)
+
+
+def show(value: Msg | str, language: str) -> str:
+    """A message rendered, or a plain string (a name) isolated when the language is right-to-left."""
+    if isinstance(value, Msg):
+        return render(value, language)
+    return isolate(value) if language in RTL_LANGUAGES else value
 
 
 _KEEP = {"\n", "\t"}

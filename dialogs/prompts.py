@@ -69,7 +69,7 @@ TITLES: dict[str, Msg] = {
     "lease_ended": P_("title", "Why you left"),
     "pushed_how": P_("title", "Before the move"),
     "understood": P_("title", "Understood the move"),
-    "receiving_contacted": P_("title", "Contact with Sollefteå"),
+    "receiving_contacted": P_("title", "Contact with {town}"),
     "household": P_("title", "Who moved with you"),
     "children_count": P_("title", "Children"),
     "housing_now": P_("title", "Home now"),
@@ -116,7 +116,7 @@ def question(q: Question, s: IntakeState, cfg: Config, notice: Msg | None = None
         ordered = hinted + [lang for lang in langs if lang not in hinted]
         buttons = [_b(q.id, lang, language_name(lang)) for lang in ordered]
         rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
-        greeting = () if s.language else (N_("Hello! This is the social services of Sollefteå municipality."),)
+        greeting = () if s.language else (N_("Hello! This is the social services of {town} municipality."),)
         return Reply((*texts, *greeting, q.prompt), rows)
     if q.kind is Kind.SUMMARY:
         return summary(s, notice)
@@ -224,7 +224,7 @@ def privacy_more(cfg: Config) -> Reply:
     return Reply(
         (
             N_(
-                "Who we are: Sollefteå municipality, social services (socialtjänsten), is responsible "
+                "Who we are: {town} municipality, social services (socialtjänsten), is responsible "
                 "for your data. We use it to help you and to act against municipalities that move "
                 "people without working together (social dumping). This is part of our public task "
                 "under the Social Services Act."
@@ -259,7 +259,7 @@ def emergency(needs: list[str], cfg: Config) -> Reply:
             emergency=cfg.emergency_number,
         ),
         N_(
-            "For help today with food, a place to sleep or safety, call social services in Sollefteå: "
+            "For help today with food, a place to sleep or safety, call social services in {town}: "
             "{phone} (weekdays). Evenings and weekends, call {emergency} and ask for the social "
             "services on duty (socialjouren).",
             phone=cfg.social_services_phone,
@@ -285,7 +285,7 @@ def goodbye(declined: str, cfg: Config) -> Reply:
         text = N_("Thank you. We have not saved anything about you. Write /start if you change your mind.")
     else:
         text = N_(
-            "Thank you. We have deleted your answers. You can call social services in Sollefteå on "
+            "Thank you. We have deleted your answers. You can call social services in {town} on "
             "{phone}, or visit us. Tell us if you need an interpreter. Write /start if you change your mind.",
             phone=cfg.social_services_phone,
         )
@@ -319,13 +319,13 @@ def help_reply(cfg: Config) -> Reply:
     return Reply(
         (
             N_(
-                "I ask you some questions about your move to Sollefteå, so that social services can help you.\n"
+                "I ask you some questions about your move to {town}, so that social services can help you.\n"
                 "/start – go on where you stopped\n"
                 "/language – change language\n"
                 "/restart – start again from the beginning\n"
                 "/help – this help"
             ),
-            N_("You can also call social services in Sollefteå: {phone}.", phone=cfg.social_services_phone),
+            N_("You can also call social services in {town}: {phone}.", phone=cfg.social_services_phone),
         )
     )
 

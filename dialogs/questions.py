@@ -158,8 +158,8 @@ QUESTIONS: tuple[Question, ...] = (
         "privacy",
         Kind.CHOICE,
         N_(
-            "This chat is run by Sollefteå municipality, social services (socialtjänsten). "
-            "Here you can tell us that another municipality made you move to Sollefteå.\n\n"
+            "This chat is run by {town} municipality, social services (socialtjänsten). "
+            "Here you can tell us that another municipality made you move to {town}.\n\n"
             "This is not an emergency service. In an emergency call 112.\n\n"
             "Caseworkers and interpreters read what you write. We share it with the other "
             "municipality or IVO only if you agree. Telegram is run outside the EU and bot chats are "
@@ -195,12 +195,12 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "moved_from",
         Kind.MUNICIPALITY,
-        N_("Which municipality did you live in before you came to Sollefteå? Write its name."),
+        N_("Which municipality did you live in before you came to {town}? Write its name."),
     ),
     _q(
         "moved_when",
         Kind.CHOICE,
-        N_("When did you move to Sollefteå?"),
+        N_("When did you move to {town}?"),
         {
             "lt_1m": P_("moved_when", "Less than 1 month ago"),
             "1_3m": P_("moved_when", "1–3 months ago"),
@@ -304,7 +304,7 @@ QUESTIONS: tuple[Question, ...] = (
     _q(
         "receiving_contacted",
         Kind.CHOICE,
-        N_("Did anyone from social services in Sollefteå talk with you before you moved?"),
+        N_("Did anyone from social services in {town} talk with you before you moved?"),
         _YES_NO,
     ),
     _q(
@@ -371,7 +371,7 @@ QUESTIONS: tuple[Question, ...] = (
         N_("What would you like to happen now?"),
         {
             "return": P_("wish", "Go back to the municipality I came from"),
-            "stay_with_support": P_("wish", "Stay in Sollefteå and get support"),
+            "stay_with_support": P_("wish", "Stay in {town} and get support"),
             "undecided": P_("wish", "I have not decided"),
         },
     ),

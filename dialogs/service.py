@@ -33,7 +33,7 @@ from dialogs.events import (
     Toast,
     UpdateLiveKeyboard,
 )
-from dialogs.i18n import Msg, render
+from dialogs.i18n import Msg, render, show
 from dialogs.machine import DONE, ENDED, NEW
 from storage import repo
 from storage.models import Intake
@@ -252,7 +252,7 @@ class _Outbox:
         if answer is None:
             self._add("edit_markup", {"keyboard": None}, target=intake.live_outbox_id)
         else:
-            shown = answer if isinstance(answer, str) else render(answer, language)
+            shown = show(answer, language)
             texts = [Msg.from_json(m) for m in intake.live_texts or []]
             self._add("edit_text", {"text": f"{_text(texts, language)}\n\n✓ {shown}"[:4096]},
                       target=intake.live_outbox_id)

@@ -160,3 +160,29 @@ async def test_updates_are_stored_before_they_are_acknowledged(fake: FakeBotApi,
 
 async def _never() -> int:
     return 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "script", "typed"),
+    [
+        pytest.param("ar", "\u0600-\u06ff", "ستوكهولم", id="Arabic"),
+        pytest.param("ti", "\u1200-\u137f", "ስቶክሆልም", id="Tigrinya"),
+    ],
+)
+async def test_full_intake_in_another_script(
+    fake: FakeBotApi, bot: TelegramBot, sqlite_url: str, lang: str, script: str, typed: str
+) -> None:
+    person = Person(fake, 5100, lang)
+    persona = FORM1_SV | {"language": lang, "interpreter": "yes", "moved_from": {"text": typed, "pick": "0180"},
+                          "account": "text:" + typed}
+    await person.answer_until(persona)
+    texts = person.texts
+    questions = [t for t in texts if "✓" in t]
+    assert all(re.search(f"[{script}]", t) for t in questions[1:]), "every answered question is in the language"
+    [item] = _export(sqlite_url)
+    assert item["language"] == lang and item["answers"]["interpreter"] == "yes"
+    assert item["answers"]["moved_from"] == "0180"
+    final = person.last_text()
+    assert item["reference"] in final
+    if lang == "ar":
+        assert f"\u2068{item['reference']}\u2069" in final, "the reference is isolated in right-to-left text"

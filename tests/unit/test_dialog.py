@@ -286,3 +286,40 @@ def test_diagram_in_docs_is_current() -> None:
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "intake.md").read_text()
     assert diagram() in doc, "docs/intake.md is stale: regenerate it with `intake diagram`"
+
+
+@pytest.mark.parametrize(
+    ("telegram_code", "first"),
+    [
+        pytest.param("fa", ["fa_AF", "fa"], id="Persian speakers are offered Dari and Persian first"),
+        pytest.param("ar", ["ar"], id="Arabic first"),
+        pytest.param("ti", ["ti"], id="Tigrinya first"),
+        pytest.param("kmr", ["kmr"], id="Kurmanji first"),
+        pytest.param(None, ["sv"], id="no hint: Swedish first"),
+    ],
+)
+def test_telegram_language_code_puts_the_best_guess_first(telegram_code: str | None, first: list[str]) -> None:
+    from dialogs.events import Config
+    from dialogs.i18n import LANGUAGES
+
+    c = Conversation(config=Config(languages=LANGUAGES))
+    c.state = c.state.but(suggested=telegram_code)
+    c.command("start")
+    offered = [b.split(":")[2] for b in c.buttons]
+    assert sorted(offered[: len(first)]) == sorted(first)
+    assert sorted(offered) == sorted(LANGUAGES)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "ar", "ru", "uk", "ti", "so"])
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 11, 21])
+def test_children_count_follows_each_languages_plural_rules(lang: str, n: int) -> None:
+    from babel.numbers import format_decimal
+
+    from dialogs.events import IntakeState
+    from dialogs.i18n import babel_locale, render
+    from dialogs.prompts import answer_label
+
+    shown = render(answer_label("children_count", n, IntakeState()), lang)  # type: ignore[arg-type]
+    assert shown and "{" not in shown
+    if n > 1:
+        assert format_decimal(n, locale=babel_locale(lang)) in shown
