@@ -59,7 +59,7 @@ async def test_request_without_the_secret_is_refused_and_not_stored(webhook: tup
 async def test_update_with_the_secret_is_stored_then_answered(
     webhook: tuple[TelegramBot, str], fake: FakeBotApi
 ) -> None:
-    bot, base = webhook
+    _bot, base = webhook
     async with httpx.AsyncClient() as client:
         health = await client.get(f"{base}/healthz")
         assert health.status_code == 200 and health.json() == {"ok": True}
