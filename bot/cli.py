@@ -15,7 +15,7 @@ import typer
 from bot.settings import Settings
 from casework import queue
 from dialogs.i18n import available_languages
-from storage import repo
+from storage import crypto, repo
 from storage.db import make_engine, migrate, transaction
 
 __all__ = ["app"]
@@ -38,6 +38,7 @@ class Format(StrEnum):
 def _settings() -> Settings:
     settings = Settings()
     _logging(settings.log_level)
+    crypto.configure(settings.encryption_key)
     return settings
 
 
@@ -47,7 +48,15 @@ def _logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s %(message)s %(extra_fields)s",
         stream=sys.stderr,
     )
+    # python-telegram-bot logs every Bot API call with its parameters (message texts) at DEBUG, and
+    # httpx every URL (it holds the token) at INFO: they never go below these levels.
+    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLevelName(level.upper())))
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("transitions").setLevel(logging.WARNING)
     factory = logging.getLogRecordFactory()
+    if getattr(factory, "intake_extra", False):
+        return
 
     def record_factory(*args, **kwargs):  # type: ignore[no-untyped-def]
         record = factory(*args, **kwargs)
@@ -56,10 +65,8 @@ def _logging(level: str) -> None:
         record.extra_fields = json.dumps(extra, default=str) if extra else ""
         return record
 
+    record_factory.intake_extra = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(record_factory)
-    # httpx logs every request URL, which holds the bot token: keep it quiet.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("transitions").setLevel(logging.WARNING)
 
 
 _STANDARD = set(logging.LogRecord("x", 0, "x", 0, "x", None, None).__dict__) | {"message", "asctime", "extra_fields"}
@@ -93,6 +100,41 @@ def console() -> None:
 def db_upgrade() -> None:
     """Create or migrate the database to the current schema."""
     migrate(_settings().database_url)
+
+
+@db_app.command("generate-key")
+def db_generate_key() -> None:
+    """Print a new key for INTAKE_ENCRYPTION_KEY (keep it apart from the database's backups)."""
+    typer.echo(crypto.generate_key())
+
+
+@db_app.command("rotate-key")
+def db_rotate_key() -> None:
+    """Re-encrypt every sealed value with the first key of INTAKE_ENCRYPTION_KEY."""
+    from storage.rotate import reseal
+
+    settings = _settings()
+    if not crypto.is_configured():
+        raise typer.BadParameter("set INTAKE_ENCRYPTION_KEY first (the new key first, then the old ones)")
+    with transaction(make_engine(settings.database_url)) as db:
+        count = reseal(db)
+    typer.echo(f"re-encrypted {count} rows; the old keys can be removed from INTAKE_ENCRYPTION_KEY now")
+
+
+@app.command()
+def purge(dry_run: bool = typer.Option(False, "--dry-run", help="count what would be erased, erase nothing")) -> None:
+    """Erase unfinished intakes idle too long and closed cases past their retention (counts only)."""
+    from datetime import UTC, datetime
+
+    from casework.retention import purge as run_purge
+
+    settings = _settings()
+    with transaction(make_engine(settings.database_url)) as db:
+        report = run_purge(db, now=datetime.now(UTC), unfinished_days=settings.retention_unfinished_days,
+                           closed_years=settings.retention_closed_years, dry_run=dry_run)
+    verb = "would erase" if dry_run else "erased"
+    typer.echo(f"{verb}: {report.unfinished_intakes} unfinished intakes, {report.closed_referrals} closed cases, "
+               f"{report.processed_update_ids} processed update ids")
 
 
 @queue_app.command("export")

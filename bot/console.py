@@ -79,6 +79,10 @@ class ConsoleChat:
                         self._show_keyboard(payload["keyboard"], row.target_outbox_id)
                     elif row.target_outbox_id == self._keyboard_owner:
                         self.keyboard, self._keyboard_owner = [], None
+                elif row.action == "send_document":
+                    self._print(f"\n--- {payload['filename']} ---\n{payload['content']}\n---")
+                elif row.action == "delete":
+                    self._print("\n" * 3)  # a terminal cannot unsay; at least move the screen on
                 elif row.action == "answer_callback" and payload.get("text"):
                     self._print(f"  ({payload['text']})")
                 assert row.id is not None

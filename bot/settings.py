@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     social_services_phone: str = "0620-68 20 00"
     emergency_number: str = "112"
     retention_unfinished_days: int = 30
+    retention_closed_years: int = 5  # years after the end of the year of a closed case's last event
+    encryption_key: str | None = None  # Fernet keys, comma-separated, the current one first
     response_days: int = 3
     log_level: str = "INFO"
 

@@ -17,7 +17,7 @@ from casework.rules import PRIORITY_ORDER, assess
 from storage import repo
 from storage.models import Referral
 
-__all__ = ["export", "export_answers", "note_person_message", "submit"]
+__all__ = ["export", "export_answers", "note_person_message", "reassess", "submit"]
 
 CONSENTS = ("consent_store", "consent_contact", "consent_home_visit")
 
@@ -47,6 +47,32 @@ def submit(db: Session, *, person_id: int, intake_id: int, language: str, answer
     repo.add_referral(db, referral=referral)
     assert referral.id is not None
     repo.add_referral_event(db, referral_id=referral.id, kind="submitted", actor="person", now=now)
+    return referral
+
+
+def reassess(db: Session, *, reference: str, answers: Mapping[str, Any], now: datetime, actor: str,
+             event: str) -> Referral | None:
+    """New answers (a correction, a withdrawn consent): a new assessment; the event says why.
+
+    The referral keeps its submitted answers in the answer history; its current answers and
+    assessment follow the change (e.g. `contact_municipality` turns into `ask_consent_contact`).
+    """
+    referral = repo.get_referral(db, reference=reference)
+    if referral is None or referral.id is None:
+        return None
+    assessment = assess(answers)
+    referral.answers = dict(answers)
+    referral.assessment = assessment.to_dict()
+    referral.priority = assessment.priority
+    referral.priority_rank = PRIORITY_ORDER[assessment.priority]
+    referral.level = assessment.level
+    referral.likely_dumping = assessment.likely_dumping
+    referral.rules_version = assessment.rules_version
+    referral.consents = {k: v for k, v in repo.current_consents(db, person_id=referral.person_id).items()
+                         if k in CONSENTS}
+    referral.updated_at = now
+    db.add(referral)
+    repo.add_referral_event(db, referral_id=referral.id, kind=event, actor=actor, now=now)
     return referral
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import phonenumbers
 
-from dialogs import municipalities, prompts
+from dialogs import municipalities, prompts, rights
 from dialogs.events import (
     CloseLive,
     Command,
@@ -43,7 +43,11 @@ _MAX_COUNT = 15
 def step(s: IntakeState, event: Event, cfg: Config) -> Outcome:
     """The dialog's answer to one event."""
     if isinstance(event, Command):
+        if event.name in rights.COMMANDS:
+            return rights.command(s, event.name, cfg)
         return _command(s, event.name, cfg)
+    if isinstance(event, Press) and event.data.startswith("c:"):
+        return _press(s, event.data, cfg)
     if s.state in (NEW, ENDED):
         if isinstance(event, Press):
             return Outcome(s, [Toast(prompts.NOTICE["start_first"])])
@@ -181,6 +185,13 @@ def _without(d: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 def _confirm(s: IntakeState, what: str, choice: str, cfg: Config) -> Outcome:
+    out = rights.confirm(s, what, choice, cfg)
+    if out is not None:
+        if out.action == "reask":
+            out.action = None
+            if out.state.state not in (NEW, ENDED, DONE):
+                return _reask(out, out.state, cfg)
+        return out
     if what != "restart" or s.draft.get("confirm") != "restart" or choice not in ("yes", "no"):
         return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
     if choice == "no":

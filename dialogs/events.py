@@ -152,3 +152,5 @@ class Outcome:
     erase: bool = False  # forget the person entirely (declined before giving anything)
     restarted: bool = False
     account_entry: dict[str, Any] | None = None  # an entry added to the account
+    # Work that needs stored data, for the service: mydata, mydata_empty, exit, reassess, erasure_request
+    action: str | None = None

@@ -14,10 +14,12 @@ import functools
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
@@ -64,7 +66,8 @@ class Msg:
     """A message to show: a msgid with optional context and plural, and named parameters.
 
     Parameter values are `str` (inserted as they are, isolated in right-to-left languages),
-    `int` (formatted with the language's digits and grouping) or another `Msg` (translated too).
+    `int` (formatted with the language's digits and grouping), `date` (in the language's own long
+    form) or another `Msg` (translated too).
     """
 
     msgid: str
@@ -85,15 +88,27 @@ class Msg:
             out["pl"] = self.plural
             out["n"] = self.n
         if self.params:
-            out["p"] = {k: (v.to_json() if isinstance(v, Msg) else v) for k, v in self.params}
+            out["p"] = {k: _param_json(v) for k, v in self.params}
         return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Msg:
-        params = {
-            k: (cls.from_json(v) if isinstance(v, dict) else v) for k, v in (data.get("p") or {}).items()
-        }
+        params = {k: _param_value(v) for k, v in (data.get("p") or {}).items()}
         return cls(data["id"], data.get("ctx"), data.get("pl"), data.get("n"), tuple(sorted(params.items())))
+
+
+def _param_json(value: Any) -> Any:
+    if isinstance(value, Msg):
+        return value.to_json()
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def _param_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return date.fromisoformat(value["date"]) if set(value) == {"date"} else Msg.from_json(value)
+    return value
 
 
 def N_(msgid: str, **params: Any) -> Msg:
@@ -161,7 +176,9 @@ def render(msg: Msg, language: str) -> str:
         if isinstance(value, Msg):
             values[key] = render(value, language)
             continue
-        if isinstance(value, bool):
+        if isinstance(value, date):
+            shown = format_date(value, format="long", locale=babel_locale(language))
+        elif isinstance(value, bool):
             shown = str(value)
         elif isinstance(value, int):
             shown = format_decimal(value, locale=babel_locale(language))

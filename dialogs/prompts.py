@@ -242,7 +242,8 @@ def privacy_more(cfg: Config) -> Reply:
                 days=cfg.retention_days,
             ),
             N_(
-                "Your rights: you can ask to see what we store and ask us to correct it. You cannot "
+                "Your rights: you can see what we store (/mydata) and ask us to correct it, and withdraw a "
+                "consent (/consents). You cannot "
                 "object to social services processing your data, and a case cannot always be deleted "
                 "because of archiving rules. You can always call {phone} or visit us instead, with an "
                 "interpreter.",
@@ -323,6 +324,10 @@ def help_reply(cfg: Config) -> Reply:
                 "/start – go on where you stopped\n"
                 "/language – change language\n"
                 "/restart – start again from the beginning\n"
+                "/consents – see or withdraw your consents\n"
+                "/mydata – see what we have stored about you\n"
+                "/delete – delete your answers\n"
+                "/exit – quickly remove this chat from the screen\n"
                 "/help – this help"
             ),
             N_("You can also call social services in {town}: {phone}.", phone=cfg.social_services_phone),

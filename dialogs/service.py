@@ -17,7 +17,7 @@ from typing import Any
 from sqlmodel import Session
 
 from casework import queue
-from dialogs import engine, prompts
+from dialogs import engine, personal_data, prompts
 from dialogs.events import (
     CloseLive,
     Command,
@@ -33,12 +33,12 @@ from dialogs.events import (
     Toast,
     UpdateLiveKeyboard,
 )
-from dialogs.i18n import Msg, render, show
+from dialogs.i18n import N_, Msg, render, show
 from dialogs.machine import DONE, ENDED, NEW
 from storage import repo
 from storage.models import Intake
 
-__all__ = ["Handled", "Incoming", "handle", "handle_group", "render_reply"]
+__all__ = ["Handled", "Incoming", "Outbox", "handle", "handle_group", "render_reply"]
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,7 @@ class Incoming:
     language_hint: str | None = None  # Telegram's language_code
     update_id: int | None = None  # the inbox row to claim (Telegram)
     callback_id: str | None = None  # the press to answer
+    message_id: int | None = None  # the person's message in the chat (for /exit)
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,15 @@ def handle(db: Session, incoming: Incoming, cfg: Config, now: datetime) -> Handl
     intake = repo.get_intake(db, person_id=person.id) if person and person.id is not None else None
     before = _state_of(intake) if intake else IntakeState(suggested=_hint(incoming.language_hint))
     outcome = engine.step(before, incoming.event, cfg)
-    writer = _Outbox(db, incoming, now, intake)
+    writer = Outbox(db, incoming, now, intake)
     if intake is None and outcome.state.state in (NEW, ENDED):
         # Nothing to keep (a press on an old button, /help before starting): answer, store nothing.
         writer.apply(outcome, outcome.state.shown_language)
+        if outcome.action == "exit":
+            personal_data.quick_exit(db, writer, intake=None, message_id=incoming.message_id, now=now)
+        elif outcome.action == "mydata_empty":
+            writer.send(Reply((N_("Nothing is stored about you."),)), outcome.state.shown_language, person_id=None,
+                        prompt=False)
         return Handled(state=outcome.state.state)
     if person is None:
         person = repo.get_or_add_person(db, channel=incoming.channel, external_id=incoming.external_id,
@@ -89,10 +95,12 @@ def handle(db: Session, incoming: Incoming, cfg: Config, now: datetime) -> Handl
         writer.intake = intake
     assert intake.id is not None
     language = outcome.state.shown_language
-    _record_inbound(db, person.id, incoming.event, before.shown_language, now)
+    _record_inbound(db, person.id, incoming.event, before.shown_language, now, incoming.message_id)
+    writer.forget = outcome.erase
     writer.apply(outcome, language, person_id=person.id)
     if outcome.erase:
         repo.erase_person(db, person_id=person.id)
+        repo.forget_chat(db, channel=incoming.channel, chat_id=incoming.chat_id)
         log.info("intake erased at the person's request", extra={"person": person.id})
         return Handled(person_id=None, state=ENDED)
     if outcome.restarted:
@@ -113,7 +121,16 @@ def handle(db: Session, incoming: Incoming, cfg: Config, now: datetime) -> Handl
         intake.submitted_at = now
     elif before.state == DONE and outcome.account_entry is not None and before.reference:
         queue.note_person_message(db, reference=before.reference, now=now)
+    if state.reference and outcome.action in ("reassess", "erasure_request"):
+        queue.reassess(db, reference=state.reference, answers=state.answers, now=now, actor="person",
+                       event="erasure_requested" if outcome.action == "erasure_request" else "consent_withdrawn")
     _store_state(intake, state, now)
+    intake.reminders_sent = 0  # the person is here: the reminders count again from now
+    intake.reminders_stopped = False
+    if outcome.action == "exit":
+        personal_data.quick_exit(db, writer, intake=intake, message_id=incoming.message_id, now=now)
+    elif outcome.action == "mydata":
+        personal_data.my_data(db, writer, person=person, intake=intake, language=language, now=now)
     person.language = state.language or person.language
     person.chat_id = incoming.chat_id
     person.updated_at = now
@@ -171,20 +188,21 @@ def _hint(code: str | None) -> str | None:
     return {"ku": "kmr", "prs": "fa_AF", "fa_af": "fa_AF"}.get(code.lower(), code.split("_")[0].lower())
 
 
-def _record_inbound(db: Session, person_id: int, event: Event, language: str, now: datetime) -> None:
+def _record_inbound(db: Session, person_id: int, event: Event, language: str, now: datetime,
+                    message_id: int | None) -> None:
     if isinstance(event, Text):
         repo.add_transcript(db, person_id=person_id, direction="in", kind="text", text=event.text.replace("\x00", ""),
-                            language=language, now=now)
+                            language=language, now=now, message_id=message_id)
     elif isinstance(event, Press):
         repo.add_transcript(db, person_id=person_id, direction="in", kind="press", data={"press": event.data[:64]},
                             language=language, now=now)
     elif isinstance(event, Command):
         repo.add_transcript(db, person_id=person_id, direction="in", kind="command", text=f"/{event.name}",
-                            language=language, now=now)
+                            language=language, now=now, message_id=message_id)
     elif isinstance(event, Media):
         data = {k: v for k, v in vars(event).items() if v is not None and k != "kind"}
         repo.add_transcript(db, person_id=person_id, direction="in", kind=event.kind, data=data,
-                            text=event.caption, language=language, now=now)
+                            text=event.caption, language=language, now=now, message_id=message_id)
 
 
 # ------------------------------------------------------------------------------ effects -> outbox
@@ -207,13 +225,20 @@ def _keyboard(buttons: Any, language: str) -> list[list[dict[str, str]]]:
     ]
 
 
-class _Outbox:
+class Outbox:
     """Turns the dialog's effects into outbox rows and transcript entries."""
 
     def __init__(self, db: Session, incoming: Incoming, now: datetime, intake: Intake | None) -> None:
         self.db, self.incoming, self.now, self.intake = db, incoming, now, intake
+        self.forget = False  # the person is being erased: their chat id goes once these are sent
+
+    @staticmethod
+    def state_of(intake: Intake) -> IntakeState:
+        return _state_of(intake)
 
     def _add(self, action: str, payload: dict[str, Any], target: int | None = None) -> int:
+        if self.forget:
+            payload = payload | {"forget": True}
         return repo.add_outbox(self.db, channel=self.incoming.channel, chat_id=self.incoming.chat_id, action=action,
                                payload=payload, now=self.now, target_outbox_id=target)
 

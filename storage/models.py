@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.crypto import SealedJSON, SealedText
+
 __all__ = [
     "AnswerRecord",
     "Consent",
@@ -27,8 +29,9 @@ __all__ = [
 ]
 
 
-def _json(nullable: bool = False) -> Any:
-    return Field(default=None, sa_column=Column(JSON, nullable=nullable))
+def _json(nullable: bool = False, *, sealed: bool = False) -> Any:
+    """A JSON column; `sealed` ones hold what people wrote and are encrypted when a key is set."""
+    return Field(default=None, sa_column=Column(SealedJSON if sealed else JSON, nullable=nullable))
 
 
 class Person(SQLModel, table=True):
@@ -54,16 +57,20 @@ class Intake(SQLModel, table=True):
     state: str = Field(max_length=32)
     language: str | None = Field(default=None, max_length=8)
     suggested: str | None = Field(default=None, max_length=8)
-    answers: dict[str, Any] = _json()
-    texts: dict[str, Any] = _json()
+    answers: dict[str, Any] = _json(sealed=True)
+    texts: dict[str, Any] = _json(sealed=True)
     path: list[str] = _json()
     reviewing: bool = False
     resume: str | None = Field(default=None, max_length=32)
-    draft: dict[str, Any] = _json()
+    draft: dict[str, Any] = _json(sealed=True)
     # The message that shows the open question's keyboard: the outbox row that sent it, and its text.
     live_outbox_id: int | None = None
     live_texts: list[Any] | None = _json(nullable=True)
     reference: str | None = Field(default=None, max_length=32)
+    # Reminders for an unfinished intake: how many were sent since the person last wrote, and
+    # whether the person asked for silence (/exit) until they come back.
+    reminders_sent: int = 0
+    reminders_stopped: bool = False
     started_at: datetime
     updated_at: datetime = Field(index=True)
     submitted_at: datetime | None = None
@@ -76,7 +83,7 @@ class AnswerRecord(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     intake_id: int = Field(foreign_key="intake.id", index=True, ondelete="CASCADE")
     question_id: str = Field(max_length=32)
-    value: Any = _json(nullable=True)
+    value: Any = _json(nullable=True, sealed=True)
     source: str = Field(default="person", max_length=32)  # person, or caseworker:<staff id>
     at: datetime
 
@@ -103,9 +110,11 @@ class TranscriptEntry(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
     direction: str = Field(max_length=3)  # in / out
     kind: str = Field(max_length=16)  # text, press, command, voice, photo, document, message ...
-    text: str | None = None  # what the person wrote, verbatim
-    data: dict[str, Any] | None = _json(nullable=True)  # msgids (out), file reference or press (in)
+    text: str | None = Field(default=None, sa_column=Column(SealedText, nullable=True))  # verbatim
+    data: dict[str, Any] | None = _json(nullable=True, sealed=True)  # msgids (out), file or press (in)
     language: str | None = Field(default=None, max_length=8)
+    # Telegram's id of the person's message, so /exit can delete it from the chat again.
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     at: datetime
 
 
@@ -116,7 +125,7 @@ class InboxUpdate(SQLModel, table=True):
     __table_args__ = (Index("ix_inbox_pending", "processed_at", "update_id"),)
     update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     chat_id: str | None = Field(default=None, max_length=64)
-    payload: dict[str, Any] | None = _json(nullable=True)
+    payload: dict[str, Any] | None = _json(nullable=True, sealed=True)
     received_at: datetime
     processed_at: datetime | None = None
     attempts: int = 0
@@ -130,8 +139,8 @@ class OutboxMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)
     chat_id: str | None = Field(default=None, max_length=64)
-    action: str = Field(max_length=16)  # send, edit_text, edit_markup, answer_callback
-    payload: dict[str, Any] | None = _json(nullable=True)
+    action: str = Field(max_length=16)  # send, edit_text, edit_markup, answer_callback, delete, send_document
+    payload: dict[str, Any] | None = _json(nullable=True, sealed=True)
     target_outbox_id: int | None = None  # the message an edit changes
     status: str = Field(default="pending", max_length=8)  # pending, sent, failed
     attempts: int = 0
@@ -158,7 +167,7 @@ class Referral(SQLModel, table=True):
     likely_dumping: bool
     assessment: dict[str, Any] = _json()
     rules_version: str = Field(max_length=64)
-    answers: dict[str, Any] = _json()  # as submitted; corrections go to answer_record
+    answers: dict[str, Any] = _json(sealed=True)  # current; every value given is in answer_record
     consents: dict[str, Any] = _json()
     assignee: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(index=True)

@@ -73,6 +73,20 @@ def get_intake(db: Session, *, person_id: int) -> Intake | None:
     return db.exec(select(Intake).where(Intake.person_id == person_id)).first()
 
 
+def intakes_needing_reminder(db: Session, *, channel: str, first_before: datetime, last_before: datetime,
+                             limit: int = 500) -> Sequence[tuple[Intake, Person]]:
+    """Unfinished intakes silent long enough for their next reminder (the caller checks which)."""
+    query = (
+        select(Intake, Person).join(Person, col(Person.id) == col(Intake.person_id))
+        .where(Person.channel == channel, col(Intake.state).not_in(["new", "done", "ended"]),
+               Intake.reminders_stopped == False,  # noqa: E712 - SQL, not Python
+               ((Intake.reminders_sent == 0) & (col(Intake.updated_at) <= first_before))
+               | ((Intake.reminders_sent == 1) & (col(Intake.updated_at) <= last_before)))
+        .order_by(col(Intake.updated_at)).limit(limit)
+    )
+    return db.exec(query).all()  # type: ignore[return-value]
+
+
 def add_answer_records(db: Session, *, intake_id: int, answered: Iterable[tuple[str, Any]], now: datetime,
                        source: str = "person") -> None:
     for question_id, value in answered:
@@ -94,6 +108,10 @@ def add_consent(db: Session, *, person_id: int, consent: str, value: str, langua
                    text_version=text_sha256[:12], text_sha256=text_sha256, at=now))
 
 
+def consent_records(db: Session, *, person_id: int) -> Sequence[Consent]:
+    return db.exec(select(Consent).where(Consent.person_id == person_id).order_by(col(Consent.id))).all()
+
+
 def current_consents(db: Session, *, person_id: int) -> dict[str, str]:
     """Each consent's latest decision (a withdrawal is a later record)."""
     query = select(Consent).where(Consent.person_id == person_id).order_by(col(Consent.id))
@@ -102,9 +120,33 @@ def current_consents(db: Session, *, person_id: int) -> dict[str, str]:
 
 def add_transcript(db: Session, *, person_id: int, direction: str, kind: str, now: datetime,
                    text: str | None = None, data: dict[str, Any] | None = None,
-                   language: str | None = None) -> None:
+                   language: str | None = None, message_id: int | None = None) -> None:
     db.add(TranscriptEntry(person_id=person_id, direction=direction, kind=kind, text=text, data=data,
-                           language=language, at=now))
+                           language=language, at=now, message_id=message_id))
+
+
+def recent_message_ids(db: Session, *, channel: str, chat_id: str, person_id: int | None,
+                       since: datetime) -> list[int]:
+    """Telegram ids of this chat's messages since `since`: the bot's and the person's."""
+    bot = select(OutboxMessage.message_id).where(
+        OutboxMessage.channel == channel, OutboxMessage.chat_id == chat_id, OutboxMessage.action == "send",
+        OutboxMessage.status == "sent", col(OutboxMessage.message_id).is_not(None),
+        col(OutboxMessage.sent_at) >= since)
+    ids = [int(i) for i in db.exec(bot).all() if i is not None]
+    if person_id is not None:
+        own = select(TranscriptEntry.message_id).where(
+            TranscriptEntry.person_id == person_id, TranscriptEntry.direction == "in",
+            col(TranscriptEntry.message_id).is_not(None), col(TranscriptEntry.at) >= since)
+        ids += [int(i) for i in db.exec(own).all() if i is not None]
+    return sorted(set(ids))
+
+
+def forget_chat(db: Session, *, channel: str, chat_id: str) -> None:
+    """After an erasure: the outbox keeps no trace of the chat (rows still to send carry `forget`)."""
+    db.exec(update(OutboxMessage)  # type: ignore[call-overload]
+            .where(col(OutboxMessage.channel) == channel, col(OutboxMessage.chat_id) == chat_id,
+                   col(OutboxMessage.status) != "pending")
+            .values(chat_id=None, payload=None, message_id=None))
 
 
 def transcript(db: Session, *, person_id: int) -> Sequence[TranscriptEntry]:
@@ -113,7 +155,11 @@ def transcript(db: Session, *, person_id: int) -> Sequence[TranscriptEntry]:
 
 
 def erase_person(db: Session, *, person_id: int) -> None:
-    """Everything about a person, gone (answers, transcript, consents, the person row)."""
+    """Everything about a person, gone (referral, answers, transcript, consents, the person row)."""
+    for referral in db.exec(select(Referral).where(Referral.person_id == person_id)).all():
+        db.exec(delete(ReferralEvent).where(col(ReferralEvent.referral_id) == referral.id))  # type: ignore[call-overload]
+        db.delete(referral)
+    db.flush()
     intake = get_intake(db, person_id=person_id)
     if intake is not None:
         db.exec(delete(AnswerRecord).where(col(AnswerRecord.intake_id) == intake.id))  # type: ignore[call-overload]
@@ -168,6 +214,31 @@ def note_inbox_failure(db: Session, *, update_id: int) -> int:
     return row.attempts
 
 
+def count_processed_inbox(db: Session, *, before: datetime) -> int:
+    query = select(func.count()).select_from(InboxUpdate).where(col(InboxUpdate.processed_at) < before)
+    return int(db.exec(query).one())
+
+
+def unfinished_people(db: Session, *, idle_before: datetime) -> list[tuple[int, str, str]]:
+    """People whose intake was never submitted and who have been silent since `idle_before`."""
+    query = (select(Person.id, Person.channel, Person.chat_id).join(Intake, col(Intake.person_id) == col(Person.id))
+             .where(col(Intake.state) != "done", col(Intake.submitted_at).is_(None),
+                    col(Intake.updated_at) < idle_before))
+    return [(int(i), c, chat) for i, c, chat in db.exec(query).all() if i is not None]
+
+
+def closed_referral_people(db: Session, *, last_event_year_at_most: int) -> list[tuple[int, str, str]]:
+    """People whose case is closed and whose last event lies in that year or before."""
+    last_event = (select(ReferralEvent.referral_id, func.max(ReferralEvent.at).label("last"))
+                  .group_by(col(ReferralEvent.referral_id)).subquery())
+    query = (select(Person.id, Person.channel, Person.chat_id, last_event.c.last)
+             .join(Referral, col(Referral.person_id) == col(Person.id))
+             .join(last_event, last_event.c.referral_id == col(Referral.id))
+             .where(Referral.status == "closed"))
+    return [(int(i), c, chat) for i, c, chat, last in db.exec(query).all()
+            if i is not None and last is not None and last.year <= last_event_year_at_most]
+
+
 def forget_processed_inbox(db: Session, *, before: datetime) -> int:
     """Drop old processed ids: Telegram may reuse update ids after a week of silence."""
     result = db.exec(delete(InboxUpdate).where(col(InboxUpdate.processed_at) < before))  # type: ignore[call-overload]
@@ -212,9 +283,12 @@ def mark_outbox(db: Session, *, outbox_id: int, status: str, now: datetime, mess
     row.sent_at = now
     if message_id is not None:
         row.message_id = message_id
+    forget = bool((row.payload or {}).get("forget"))
     row.payload = None  # sent or given up: the text is in the transcript, not here
-    if row.action != "send":
+    if row.action != "send" or forget:
         row.chat_id = None
+    if forget:
+        row.message_id = None
 
 
 # ------------------------------------------------------------------------- referrals

@@ -15,17 +15,21 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from storage import crypto
 from storage.db import make_engine, migrate, normalize_url
 
 POSTGRES_ENV = "INTAKE_TEST_POSTGRES_URL"
 
 
 @pytest.fixture(autouse=True)
-def _no_stray_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_stray_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Tests build their own settings: a developer's INTAKE_* variables must not leak in."""
     for key in list(os.environ):
         if key.startswith("INTAKE_") and key != POSTGRES_ENV:
             monkeypatch.delenv(key)
+    crypto.configure(None)
+    yield
+    crypto.configure(None)
 
 
 def _postgres_database() -> Iterator[str]:

@@ -28,10 +28,10 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.settings import Settings
 from bot.telegram.sender import OutboxSender
 from bot.telegram.translate import GroupMessage, Ignored, translate
-from dialogs import service
+from dialogs import reminders, service
 from dialogs.events import Config
 from dialogs.i18n import available_languages
-from storage import repo
+from storage import crypto, repo
 from storage.db import make_engine, transaction
 
 __all__ = ["Services", "TelegramBot", "build_application", "run"]
@@ -39,6 +39,7 @@ __all__ = ["Services", "TelegramBot", "build_application", "run"]
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _MAX_ATTEMPTS = 5
+REMINDER_ROUND_SECONDS = 600
 # What the intake reacts to; the rest is not fetched at all.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
@@ -65,6 +66,7 @@ class TelegramBot:
     """Poller (or webhook intake), processor and sender around one Application."""
 
     def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        crypto.configure(settings.encryption_key)
         engine = engine or make_engine(settings.database_url)
         workers = 1 if engine.dialect.name == "sqlite" else 4
         self.services = Services(settings, engine, settings.dialog_config(available_languages()),
@@ -133,6 +135,21 @@ class TelegramBot:
     def _give_up(self, update_id: int) -> None:
         with transaction(self.services.engine) as db:
             repo.claim_inbox_update(db, update_id=update_id, now=_now())
+
+    def _send_reminders(self) -> int:
+        with transaction(self.services.engine) as db:
+            return reminders.send_due(db, self.services.config, _now())
+
+    async def remind(self, _context: object = None) -> None:
+        """The repeating job: queue due reminders, then let the processor send them."""
+        try:
+            count = await self.services.run_db(self._send_reminders)
+        except Exception as exc:  # noqa: BLE001 - the next round tries again
+            log.error("reminder round failed", extra={"error": type(exc).__name__})
+            return
+        if count:
+            log.info("reminders queued", extra={"count": count})
+            self.wake()
 
     def _housekeeping(self) -> None:
         with transaction(self.services.engine) as db:
@@ -224,7 +241,9 @@ class TelegramBot:
         with contextlib.suppress(TelegramError):
             await self.application.bot.set_my_commands(
                 [BotCommand(c, d) for c, d in (("start", "Start or continue"), ("language", "Language / Språk"),
-                                               ("restart", "Start again"), ("help", "Help"))]
+                                               ("restart", "Start again"), ("consents", "Consents"),
+                                               ("mydata", "My data"), ("delete", "Delete"),
+                                               ("exit", "Quick exit"), ("help", "Help"))]
             )
         if polling:
             await self.application.bot.delete_webhook(drop_pending_updates=False)
@@ -232,6 +251,8 @@ class TelegramBot:
         # what a crash left: stored updates not yet processed, replies not yet sent
         await self.process_pending()
         await self.sender.flush()
+        if self.application.job_queue is not None:
+            self.application.job_queue.run_repeating(self.remind, interval=REMINDER_ROUND_SECONDS, first=30)
         self._tasks.append(asyncio.create_task(self.process_loop()))
         if polling:
             self._tasks.append(asyncio.create_task(self.poll()))

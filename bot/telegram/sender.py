@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from storage import repo
@@ -87,6 +87,13 @@ class OutboxSender:
                 msg = await self.bot.send_message(int(chat_id), payload["text"],
                                                   reply_markup=_markup(payload.get("keyboard")))
                 return "sent", msg.message_id, None
+            if action == "send_document":
+                document = InputFile(payload["content"].encode(), filename=payload["filename"])
+                msg = await self.bot.send_document(int(chat_id), document, caption=payload.get("caption"))
+                return "sent", msg.message_id, None
+            if action == "delete":
+                await self.bot.delete_messages(int(chat_id), payload["message_ids"])
+                return "sent", None, None
             if action == "answer_callback":
                 await self.bot.answer_callback_query(payload["callback_id"], text=payload.get("text"))
                 return "sent", None, None

@@ -59,6 +59,7 @@ def translate(update: Update) -> Incoming | GroupMessage | Ignored:
         event=_event(message),
         language_hint=message.from_user.language_code,
         update_id=update.update_id,
+        message_id=message.message_id,
     )
 
 

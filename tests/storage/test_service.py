@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from storage.models import AnswerRecord, Consent, InboxUpdate, Intake, OutboxMes
 from tests.unit.conversation import FORM1_SV
 
 CONFIG = Config(languages=("sv", "en"))
+_UPDATE_IDS = itertools.count(100_000)  # unique across the people of a test, as on Telegram
 
 
 class Person_:
@@ -24,14 +26,12 @@ class Person_:
 
     def __init__(self, engine: Engine, user: str = "42") -> None:
         self.engine, self.user = engine, user
-        self.update_id = 1000
         self.buttons: list[str] = []
         self.sent: list[dict[str, Any]] = []
 
     def send(self, event: Event, *, update_id: int | None = None, store: bool = True) -> service.Handled:
         if update_id is None:
-            self.update_id += 1
-            update_id = self.update_id
+            update_id = next(_UPDATE_IDS)
         now = datetime.now(UTC)
         with transaction(self.engine) as db:
             if store:
