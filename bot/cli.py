@@ -25,9 +25,11 @@ app = typer.Typer(help="Sollefteå intake: the Telegram bot, the console chat an
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 queue_app = typer.Typer(help="The caseworkers' queue (ärendekön).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+staff_app = typer.Typer(help="Staff and their roles (caseworker, interpreter, admin).", no_args_is_help=True)
 catalog_app = typer.Typer(help="Translations: status, and a sheet for translators out and in.", no_args_is_help=True)
 app.add_typer(queue_app, name="queue")
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(staff_app, name="staff")
 
 
 class Format(StrEnum):
@@ -153,15 +155,143 @@ def queue_export(format: Format = Format.json) -> None:  # noqa: A002 - the opti
                        f"forms={a.get('forms')} actions={','.join(a.get('actions', []))}")
 
 
-@queue_app.command("list")
-def queue_list() -> None:
-    """The queue in priority order: urgent, high, medium, low, then oldest first."""
+def _staffcmd(command: str, args: str, staff_id: int | None = None) -> None:
+    """Run a staff command as the CLI user (an administrator on the server) and print the answer."""
+    import getpass
+    from datetime import UTC, datetime
+
+    from bot import staffcmd
+
     settings = _settings()
-    engine = make_engine(settings.database_url)
-    with transaction(engine) as db:
-        for r in repo.list_referrals(db):
-            typer.echo(f"{r.reference}  {r.priority:<7} {r.status:<11} {r.language:<5} "
-                       f"{r.created_at:%Y-%m-%d %H:%M}  {','.join(r.assessment.get('actions', []))}")
+    with transaction(make_engine(settings.database_url)) as db:
+        staff = None
+        if staff_id is not None:
+            staff = repo.get_staff(db, staff_id=staff_id) or repo.get_staff(db, telegram_user_id=staff_id)
+            if staff is None:
+                raise typer.BadParameter(f"no staff with id {staff_id}", param_hint="--staff")
+        actor = f"staff:{staff.id}" if staff else f"cli:{getpass.getuser()}"
+        reply = staffcmd.run(db, staff=staff, actor=actor, command=command, args=args, now=datetime.now(UTC))
+    typer.echo(reply.text)
+    for filename, content in reply.documents:
+        with open(filename, "wb") as fh:
+            fh.write(content)
+        typer.echo(f"wrote {filename}")
+
+
+@queue_app.command("list")
+def queue_list(all_: bool = typer.Option(False, "--all", help="closed cases too")) -> None:
+    """The queue: running IVO deadlines first, then urgent, high, medium, low, then oldest first."""
+    _staffcmd("queue", "all" if all_ else "")
+
+
+@queue_app.command("due")
+def queue_due() -> None:
+    """Cases whose IVO deadline is overdue or within 7 days (as announced in the staff chat)."""
+    _staffcmd("due", "")
+
+
+@queue_app.command("show")
+def queue_show(reference: str) -> None:
+    """One case: answers, reasons (signal, answer, policy section), actions, events. The read is logged."""
+    _staffcmd("case", reference)
+
+
+@queue_app.command("claim")
+def queue_claim(reference: str, staff: int = typer.Option(..., "--staff", help="staff id or Telegram id")) -> None:
+    """Take a case for a caseworker; only one can have it."""
+    _staffcmd("claim", reference, staff)
+
+
+@queue_app.command("step")
+def queue_step(reference: str, step: str, when: str = typer.Option("", "--date", help="YYYY-MM-DD, default today"),
+               text: str = typer.Option("", "--text")) -> None:
+    """Record a dated step: municipality_contacted, letter_sent, transfer_requested, transfer_accepted,
+    transfer_refused, ivo_applied, home_visit_booked, home_visit_done, housing_offered."""
+    import shlex
+
+    _staffcmd("step", " ".join(shlex.quote(w) for w in (reference, step, when, text) if w))
+
+
+@queue_app.command("note")
+def queue_note(reference: str, text: str) -> None:
+    """Add a note to a case."""
+    _staffcmd("note", f"{reference} {text}")
+
+
+@queue_app.command("assign")
+def queue_assign(reference: str, interpreter: int = typer.Argument(..., help="staff id or Telegram id")) -> None:
+    """Assign an interpreter who has the case's language."""
+    _staffcmd("assign", f"{reference} {interpreter}")
+
+
+@queue_app.command("edit")
+def queue_edit(reference: str, question: str, value: str) -> None:
+    """Correct an answer: both values are kept, the assessment is recomputed."""
+    import shlex
+
+    _staffcmd("edit", " ".join(shlex.quote(w) for w in (reference, question, value)))
+
+
+@queue_app.command("close")
+def queue_close(reference: str, reason: str) -> None:
+    """Close a case: returned, stays_with_support, not_dumping, no_contact, withdrawn."""
+    _staffcmd("close", f"{reference} {reason}")
+
+
+@app.command()
+def letter(reference: str, kind: str = typer.Option(..., "--kind", help="official, transfer or ivo")) -> None:
+    """Write a letter draft (Word and text) for a case into the current folder."""
+    _staffcmd("letter", f"{reference} {kind}")
+
+
+@app.command()
+def report(month: str = typer.Option(..., "--month", help="YYYY-MM")) -> None:
+    """The month's figures (no personal data), as a table and a PNG chart."""
+    _staffcmd("stats", month)
+
+
+@staff_app.command("add")
+def staff_add(telegram_user_id: int, name: str,
+              role: str = typer.Option(..., "--role", help="caseworker, interpreter or admin"),
+              languages: str = typer.Option("", "--languages", help="an interpreter's languages, e.g. ar,ti")) -> None:
+    """Add staff (or change their name, role, languages)."""
+    from datetime import UTC, datetime
+
+    from casework.staff import Role
+    from dialogs.i18n import LANGUAGES
+
+    if role not in {r.value for r in Role}:
+        raise typer.BadParameter("caseworker, interpreter or admin", param_hint="--role")
+    langs = [x.strip() for x in languages.split(",") if x.strip()]
+    if unknown := [x for x in langs if x not in LANGUAGES]:
+        raise typer.BadParameter(f"unknown languages {unknown}", param_hint="--languages")
+    settings = _settings()
+    with transaction(make_engine(settings.database_url)) as db:
+        staff = repo.add_staff(db, telegram_user_id=telegram_user_id, name=name, role=role, languages=langs,
+                               now=datetime.now(UTC))
+        typer.echo(f"staff {staff.id}: {staff.name} ({staff.role})")
+
+
+@staff_app.command("remove")
+def staff_remove(telegram_user_id: int) -> None:
+    """Take away all staff rights (the person's history stays in the events)."""
+    settings = _settings()
+    with transaction(make_engine(settings.database_url)) as db:
+        staff = repo.get_staff(db, telegram_user_id=telegram_user_id)
+        if staff is None:
+            raise typer.BadParameter(f"no staff with Telegram id {telegram_user_id}")
+        staff.active = False
+        db.add(staff)
+    typer.echo(f"removed {staff.name}")
+
+
+@staff_app.command("list")
+def staff_list() -> None:
+    settings = _settings()
+    with transaction(make_engine(settings.database_url)) as db:
+        for s in repo.list_staff(db):
+            state = "" if s.active else " (removed)"
+            typer.echo(f"{s.id:>4}  {s.telegram_user_id:>12}  {s.role:<11} {s.name}  {','.join(s.languages)}{state}")
 
 
 @catalog_app.command("status")

@@ -79,7 +79,7 @@ class ConsoleChat:
                         self._show_keyboard(payload["keyboard"], row.target_outbox_id)
                     elif row.target_outbox_id == self._keyboard_owner:
                         self.keyboard, self._keyboard_owner = [], None
-                elif row.action == "send_document":
+                elif row.action == "send_document" and payload.get("encoding") != "base64":
                     self._print(f"\n--- {payload['filename']} ---\n{payload['content']}\n---")
                 elif row.action == "delete":
                     self._print("\n" * 3)  # a terminal cannot unsay; at least move the screen on

@@ -46,4 +46,5 @@ class Settings(BaseSettings):
             emergency_number=self.emergency_number,
             retention_days=self.retention_unfinished_days,
             response_days=self.response_days,
+            staff_chat_id=str(self.staff_chat_id) if self.staff_chat_id else None,
         )

@@ -12,7 +12,8 @@ from typing import Any
 
 import phonenumbers
 
-from dialogs import municipalities, prompts, rights
+from casework import municipalities
+from dialogs import prompts, rights
 from dialogs.events import (
     CloseLive,
     Command,
@@ -32,7 +33,7 @@ from dialogs.i18n import P_, Msg, clean_text, language_name
 from dialogs.machine import DONE, ENDED, NEW, Move, move
 from dialogs.questions import DONT_KNOW, SKIPPED, Kind, Question, applicable, by_id, prune
 
-__all__ = ["CONSENT_QUESTIONS", "step"]
+__all__ = ["CONSENT_QUESTIONS", "parse_count", "parse_phone", "step"]
 
 CONSENT_QUESTIONS = ("consent_store", "consent_contact", "consent_home_visit")
 _PRESS = re.compile(r"^([qc]):([a-z_]{1,30}):([A-Za-z0-9_]{1,30})$")
@@ -72,18 +73,19 @@ def _command(s: IntakeState, name: str, cfg: Config) -> Outcome:
         if name in ("start", "language", "restart"):
             return _begin(s, cfg)
         return Outcome(s, [Send(prompts.help_reply(cfg))])
-    if s.state == DONE:
+    if s.submitted:
         if name == "language":
-            return _ask(Outcome(s.but(state="language", resume=DONE)), cfg)
+            return _ask(Outcome(s.but(state="language", resume=DONE, draft={})), cfg)
         if name == "start":
-            return Outcome(s, [Send(prompts.submitted(s.reference or "", cfg))])
+            back = s.but(state=DONE, resume=None)
+            return Outcome(back, [CloseLive(), Send(prompts.submitted(s.reference or "", cfg))])
         key = "already_submitted" if name == "restart" else "unknown_command"
         return Outcome(s, [Send(Reply((prompts.NOTICE[key],)))])
     if name == "start":
         return _reask(Outcome(s), s, cfg, prompts.NOTICE["welcome_back"])
     if name == "language":
         resume = s.resume if s.state == "language" else s.state
-        return _ask(Outcome(s.but(state="language", resume=resume)), cfg)
+        return _ask(Outcome(s.but(state="language", resume=resume, draft=_without(s.draft, "confirm"))), cfg)
     if name == "restart":
         out = Outcome(s.but(draft=s.draft | {"confirm": "restart"}))
         out.effects.append(Send(prompts.confirm_restart()))
@@ -101,6 +103,8 @@ def _after_submission(s: IntakeState, event: Event) -> Outcome:
     if isinstance(event, Press):
         return Outcome(s, [Toast(prompts.NOTICE["closed_question"])])
     entry = _entry(event)
+    if entry == {"text": ""}:
+        return Outcome(s, [Send(Reply((prompts.NOTICE["text_only"],)))])
     out = Outcome(s, [Send(prompts.added_to_case(s.reference))])
     out.account_entry = entry
     return out
@@ -131,7 +135,7 @@ def _reask(out: Outcome, s: IntakeState, cfg: Config, notice: Msg | None = None)
 
 # ------------------------------------------------------------------------------ presses
 def _press(s: IntakeState, data: str, cfg: Config) -> Outcome:
-    m = _PRESS.match(data or "")
+    m = _PRESS.fullmatch(data or "")
     if not m:
         return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
     kind, qid, choice = m.groups()
@@ -192,7 +196,7 @@ def _confirm(s: IntakeState, what: str, choice: str, cfg: Config) -> Outcome:
             if out.state.state not in (NEW, ENDED, DONE):
                 return _reask(out, out.state, cfg)
         return out
-    if what != "restart" or s.draft.get("confirm") != "restart" or choice not in ("yes", "no"):
+    if what != "restart" or s.draft.get("confirm") != "restart" or choice not in ("yes", "no") or s.submitted:
         return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
     if choice == "no":
         kept = s.but(draft=_without(s.draft, "confirm"))
@@ -225,6 +229,11 @@ def _choose_language(s: IntakeState, q: Question, lang: str, cfg: Config) -> Out
 
 def _summary_press(s: IntakeState, choice: str, cfg: Config) -> Outcome:
     if choice == "submit":
+        missing = move("language", "review", Move(s.answers))
+        if missing != "summary":
+            # a question that became due by an edit is still open: ask it before sending
+            ask = s.but(state=missing, reviewing=True, draft=_draft_for(missing, s))
+            return _ask(Outcome(ask, [CloseLive()]), cfg, prompts.NOTICE["answer_first"])
         out = Outcome(s.but(state=move(s.state, "submit", Move(s.answers)), draft={}), submit=True)
         out.effects.append(CloseLive(P_("button", "Send my answers ✓")))
         return out
@@ -318,12 +327,12 @@ def _text(s: IntakeState, q: Question, text: str, cfg: Config) -> Outcome:
         drafted = s.but(draft={"typed": text, "candidates": found})
         return Outcome(drafted, [Send(prompts.candidates(found, text, drafted), prompt=True)])
     if q.kind is Kind.COUNT:
-        n = _count(text)
+        n = parse_count(text)
         if n is None:
             return _reask(Outcome(s), s, cfg, prompts.NOTICE["bad_count"])
         return _answer(s, q, n, cfg)
     if q.kind is Kind.PHONE:
-        phone = _phone(text)
+        phone = parse_phone(text)
         if phone is None:
             return _reask(Outcome(s), s, cfg, prompts.NOTICE["bad_phone"])
         return _answer(s, q, phone, cfg)
@@ -361,8 +370,10 @@ def _add_entry(s: IntakeState, entry: dict[str, Any]) -> Outcome:
     return out
 
 
-def _count(text: str) -> int | None:
+def parse_count(text: str) -> int | None:
     digits = text.strip()
+    if not digits.isdecimal():  # int() would also take "1_0" or " +3"
+        return None
     try:
         n = int(digits)  # int() reads every script's decimal digits (Arabic-Indic, Persian ...)
     except ValueError:
@@ -370,7 +381,7 @@ def _count(text: str) -> int | None:
     return n if 1 <= n <= _MAX_COUNT else None
 
 
-def _phone(text: str) -> str | None:
+def parse_phone(text: str) -> str | None:
     if len(text) > 40:
         return None
     try:

@@ -45,6 +45,7 @@ class Press:
 @dataclass(frozen=True)
 class Command:
     name: str  # without the slash, lower case, e.g. "start"
+    args: str = ""  # what follows the command (staff commands use it; the intake ignores it)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,11 @@ class IntakeState:
         return replace(self, **changes)
 
     @property
+    def submitted(self) -> bool:
+        """Sent to the queue: also while the person picks a new language afterwards."""
+        return self.state == "done" or self.resume == "done" or self.reference is not None
+
+    @property
     def shown_language(self) -> str:
         return self.language or self.suggested or "en"
 
@@ -97,6 +103,7 @@ class Config:
     emergency_number: str = "112"
     retention_days: int = 30
     response_days: int = 3  # working days within which a caseworker reads a new case
+    staff_chat_id: str | None = None  # where new referrals are announced (no personal data)
 
 
 # ---------------------------------------------------------------- effects (what the shell does)

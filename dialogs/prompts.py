@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dialogs import municipalities
+from casework import municipalities
 from dialogs.events import Button, Config, IntakeState, Reply
 from dialogs.i18n import N_, NN_, P_, Msg, language_name
 from dialogs.questions import DONT_KNOW, QUESTIONS, SKIPPED, Kind, Question, by_id
@@ -47,6 +47,7 @@ NOTICE: dict[str, Msg] = {
     ),
     "account_empty": N_("Please send your story first, or press Skip."),
     "welcome_back": N_("Welcome back. Here is where you stopped."),
+    "answer_first": N_("Please answer this question too, then you can send your answers."),
     "restart_kept": N_("Good, we go on where you were."),
     "restarted": N_("We start again from the beginning."),
     "already_submitted": N_("Your answers are already sent. You can still write to us here."),

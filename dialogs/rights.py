@@ -12,7 +12,7 @@ import re
 from dialogs import prompts
 from dialogs.events import Button, Config, IntakeState, Outcome, Reply, Send, Toast
 from dialogs.i18n import N_, P_, Msg
-from dialogs.machine import DONE, ENDED, NEW
+from dialogs.machine import ENDED, NEW
 
 __all__ = ["COMMANDS", "CONSENTS", "command", "confirm"]
 
@@ -39,7 +39,7 @@ def command(s: IntakeState, name: str, cfg: Config) -> Outcome:
     if not started:
         return Outcome(s, [Send(Reply((N_("Nothing is stored about you."),)))])
     drafted = s.but(draft=s.draft | {"confirm": "delete"})
-    if s.state == DONE:
+    if s.submitted:
         text = N_(
             "Your case {reference} is with social services. A social services case cannot simply be deleted: "
             "the law says it is documentation that must be kept (archiving rules). If you go on, we withdraw "
@@ -82,7 +82,7 @@ def confirm(s: IntakeState, what: str, choice: str, cfg: Config) -> Outcome | No
     kept = s.but(draft={k: v for k, v in s.draft.items() if k != "confirm"})
     if choice == "no":
         return Outcome(kept, [Send(Reply((N_("Good, nothing is deleted."),)))], action="reask")
-    if s.state == DONE:
+    if s.submitted:
         out = Outcome(kept, action="erasure_request")
         out.effects.append(Send(Reply((N_(
             "We have withdrawn your consents and asked a caseworker to decide about deleting your case "

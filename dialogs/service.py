@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from casework import queue
+from casework import notices, queue
 from dialogs import engine, personal_data, prompts
 from dialogs.events import (
     CloseLive,
@@ -117,6 +117,8 @@ def handle(db: Session, incoming: Incoming, cfg: Config, now: datetime) -> Handl
                                 answers=state.answers, now=now)
         reference = referral.reference
         state = state.but(reference=reference)
+        if cfg.staff_chat_id:
+            _notify_staff(db, cfg.staff_chat_id, referral, now)
         writer.send(prompts.submitted(reference, cfg), language, person_id=person.id, prompt=False)
         intake.submitted_at = now
     elif before.state == DONE and outcome.account_entry is not None and before.reference:
@@ -149,6 +151,14 @@ def handle_group(db: Session, *, chat_id: str, update_id: int | None, language_h
         repo.add_outbox(db, channel="telegram", chat_id=chat_id, action="send",
                         payload={"text": render(prompts.NOTICE["private_only"], language)}, now=now)
     return True
+
+
+def _notify_staff(db: Session, chat_id: str, referral: Any, now: datetime) -> None:
+    text = notices.new_referral_notice(reference=referral.reference, priority=referral.priority,
+                                       assessment=referral.assessment, language=referral.language)
+    keyboard = [[{"text": "Ta ärendet", "data": f"s:claim:{referral.reference}"}]]
+    repo.add_outbox(db, channel="telegram", chat_id=chat_id, action="send",
+                    payload={"text": text, "keyboard": keyboard}, now=now)
 
 
 # ------------------------------------------------------------------------------ state <-> row
@@ -197,12 +207,15 @@ def _record_inbound(db: Session, person_id: int, event: Event, language: str, no
         repo.add_transcript(db, person_id=person_id, direction="in", kind="press", data={"press": event.data[:64]},
                             language=language, now=now)
     elif isinstance(event, Command):
-        repo.add_transcript(db, person_id=person_id, direction="in", kind="command", text=f"/{event.name}",
+        name = event.name.replace("\x00", "")  # PostgreSQL refuses NUL in text
+        repo.add_transcript(db, person_id=person_id, direction="in", kind="command", text=f"/{name}",
                             language=language, now=now, message_id=message_id)
     elif isinstance(event, Media):
-        data = {k: v for k, v in vars(event).items() if v is not None and k != "kind"}
-        repo.add_transcript(db, person_id=person_id, direction="in", kind=event.kind, data=data,
-                            text=event.caption, language=language, now=now, message_id=message_id)
+        data = {k: (v.replace("\x00", "") if isinstance(v, str) else v) for k, v in vars(event).items()
+                if v is not None and k not in ("kind", "caption")}
+        caption = event.caption.replace("\x00", "") if event.caption else None
+        repo.add_transcript(db, person_id=person_id, direction="in", kind=event.kind[:16], data=data,
+                            text=caption, language=language, now=now, message_id=message_id)
 
 
 # ------------------------------------------------------------------------------ effects -> outbox

@@ -17,6 +17,7 @@ from storage.crypto import SealedJSON, SealedText
 
 __all__ = [
     "AnswerRecord",
+    "CaseRead",
     "Consent",
     "InboxUpdate",
     "Intake",
@@ -25,6 +26,7 @@ __all__ = [
     "ReferenceCounter",
     "Referral",
     "ReferralEvent",
+    "Staff",
     "TranscriptEntry",
 ]
 
@@ -169,9 +171,38 @@ class Referral(SQLModel, table=True):
     rules_version: str = Field(max_length=64)
     answers: dict[str, Any] = _json(sealed=True)  # current; every value given is in answer_record
     consents: dict[str, Any] = _json()
-    assignee: str | None = Field(default=None, max_length=64)
+    caseworker_id: int | None = Field(default=None, foreign_key="staff.id", index=True)  # handläggare
+    interpreter_id: int | None = Field(default=None, foreign_key="staff.id", index=True)  # tolk
+    # The legal clock: one month after a transfer request (begäran om överflyttning) without an
+    # answer, the case is due for an application to IVO. Kept here so the queue can sort on it.
+    ivo_due_at: datetime | None = Field(default=None, index=True)
+    closed_at: datetime | None = None
     created_at: datetime = Field(index=True)
     updated_at: datetime
+
+
+class Staff(SQLModel, table=True):
+    """A caseworker, interpreter or admin, allowed to use the staff commands of their role."""
+
+    __tablename__ = "staff"
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_user_id: int = Field(sa_column=Column(BigInteger, unique=True, nullable=False))
+    name: str = Field(max_length=100)
+    role: str = Field(max_length=16)  # caseworker, interpreter, admin
+    languages: list[str] = _json()  # an interpreter's languages (the spec's ids)
+    active: bool = True
+    created_at: datetime
+
+
+class CaseRead(SQLModel, table=True):
+    """A staff member read a case: who, when, which case, with which command (loggning av läsning)."""
+
+    __tablename__ = "case_read"
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True, ondelete="CASCADE")
+    actor: str = Field(max_length=64)  # staff:<id> or cli:<os user>
+    command: str = Field(max_length=32)
+    at: datetime
 
 
 class ReferralEvent(SQLModel, table=True):

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from storage.models import (
     AnswerRecord,
+    CaseRead,
     Consent,
     InboxUpdate,
     Intake,
@@ -24,6 +25,7 @@ from storage.models import (
     ReferenceCounter,
     Referral,
     ReferralEvent,
+    Staff,
     TranscriptEntry,
 )
 
@@ -158,6 +160,7 @@ def erase_person(db: Session, *, person_id: int) -> None:
     """Everything about a person, gone (referral, answers, transcript, consents, the person row)."""
     for referral in db.exec(select(Referral).where(Referral.person_id == person_id)).all():
         db.exec(delete(ReferralEvent).where(col(ReferralEvent.referral_id) == referral.id))  # type: ignore[call-overload]
+        db.exec(delete(CaseRead).where(col(CaseRead.referral_id) == referral.id))  # type: ignore[call-overload]
         db.delete(referral)
     db.flush()
     intake = get_intake(db, person_id=person_id)
@@ -316,15 +319,74 @@ def add_referral_event(db: Session, *, referral_id: int, kind: str, actor: str, 
     db.add(ReferralEvent(referral_id=referral_id, kind=kind, actor=actor, data=data, at=now))
 
 
-def list_referrals(db: Session, *, status: str | None = None, limit: int | None = None) -> Sequence[Referral]:
-    """The queue: urgent, high, medium, low, then oldest first."""
+def list_referrals(db: Session, *, status: str | None = None, open_only: bool = False,
+                   limit: int | None = None) -> Sequence[Referral]:
+    """The queue: running IVO clocks first (soonest deadline first), then urgent, high, medium, low,
+    then oldest first."""
     query = select(Referral)
     if status is not None:
         query = query.where(Referral.status == status)
-    query = query.order_by(col(Referral.priority_rank), col(Referral.created_at), col(Referral.id))
+    if open_only:
+        query = query.where(col(Referral.status) != "closed")
+    query = query.order_by(col(Referral.ivo_due_at).is_(None), col(Referral.ivo_due_at), col(Referral.priority_rank),
+                           col(Referral.created_at), col(Referral.id))
     if limit is not None:
         query = query.limit(limit)
     return db.exec(query).all()
+
+
+def claim_referral(db: Session, *, referral_id: int, staff_id: int, now: datetime) -> bool:
+    """Take an unclaimed, open referral; False when someone else was first (one conditional update)."""
+    result = db.exec(  # type: ignore[call-overload]
+        update(Referral)
+        .where(col(Referral.id) == referral_id, col(Referral.caseworker_id).is_(None),
+               col(Referral.status) != "closed")
+        .values(caseworker_id=staff_id, status="in_progress", updated_at=now)
+    )
+    return result.rowcount == 1
+
+
+def referral_events(db: Session, *, referral_id: int) -> Sequence[ReferralEvent]:
+    query = select(ReferralEvent).where(ReferralEvent.referral_id == referral_id).order_by(col(ReferralEvent.id))
+    return db.exec(query).all()
+
+
+def add_case_read(db: Session, *, referral_id: int, actor: str, command: str, now: datetime) -> None:
+    db.add(CaseRead(referral_id=referral_id, actor=actor, command=command, at=now))
+
+
+def case_reads(db: Session, *, referral_id: int) -> Sequence[CaseRead]:
+    return db.exec(select(CaseRead).where(CaseRead.referral_id == referral_id).order_by(col(CaseRead.id))).all()
+
+
+def due_referrals(db: Session, *, before: datetime) -> Sequence[Referral]:
+    """Open referrals whose IVO clock runs out before `before` (overdue ones included)."""
+    query = (select(Referral).where(col(Referral.ivo_due_at).is_not(None), col(Referral.ivo_due_at) <= before,
+                                    col(Referral.status) != "closed")
+             .order_by(col(Referral.ivo_due_at)))
+    return db.exec(query).all()
+
+
+# ------------------------------------------------------------------------- staff
+def get_staff(db: Session, *, staff_id: int | None = None, telegram_user_id: int | None = None) -> Staff | None:
+    if staff_id is not None:
+        return db.get(Staff, staff_id)
+    return db.exec(select(Staff).where(Staff.telegram_user_id == telegram_user_id)).first()
+
+
+def add_staff(db: Session, *, telegram_user_id: int, name: str, role: str, languages: list[str],
+              now: datetime) -> Staff:
+    staff = get_staff(db, telegram_user_id=telegram_user_id)
+    if staff is None:
+        staff = Staff(telegram_user_id=telegram_user_id, name=name, role=role, languages=languages, created_at=now)
+    staff.name, staff.role, staff.languages, staff.active = name, role, languages, True
+    db.add(staff)
+    db.flush()
+    return staff
+
+
+def list_staff(db: Session) -> Sequence[Staff]:
+    return db.exec(select(Staff).order_by(col(Staff.role), col(Staff.name))).all()
 
 
 def get_referral(db: Session, *, reference: str) -> Referral | None:

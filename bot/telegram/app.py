@@ -17,8 +17,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from telegram import BotCommand, Update
@@ -26,6 +27,7 @@ from telegram.error import NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.settings import Settings
+from bot.telegram import staff
 from bot.telegram.sender import OutboxSender
 from bot.telegram.translate import GroupMessage, Ignored, translate
 from dialogs import reminders, service
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 _MAX_ATTEMPTS = 5
 REMINDER_ROUND_SECONDS = 600
+MORNING = time(7, 30, tzinfo=ZoneInfo("Europe/Stockholm"))
 # What the intake reacts to; the rest is not fetched at all.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
@@ -85,10 +88,14 @@ class TelegramBot:
         run_db, now = self.services.run_db, _now()
         if isinstance(item, Ignored):
             await run_db(self._claim_only, update.update_id)
+        elif isinstance(item, GroupMessage) and item.chat_id == self.services.config.staff_chat_id:
+            await run_db(self._claim_only, update.update_id)  # the staff chat talks among itself
         elif isinstance(item, GroupMessage):
             answer = item.chat_id not in self._answered_groups
             await run_db(self._group, item, update.update_id, answer)
             self._answered_groups.add(item.chat_id)
+        elif staff.is_staff_event(item) and await run_db(staff.handle_staff, self.services.engine, item, now):
+            return
         else:
             handled = await run_db(self._handle, item, now)
             if not handled.duplicate:
@@ -149,6 +156,12 @@ class TelegramBot:
             return
         if count:
             log.info("reminders queued", extra={"count": count})
+            self.wake()
+
+    async def morning(self, _context: object = None) -> None:
+        """Announce overdue and due-soon IVO deadlines in the staff chat."""
+        chat = self.services.config.staff_chat_id
+        if chat and await self.services.run_db(staff.announce_deadlines, self.services.engine, chat, _now()):
             self.wake()
 
     def _housekeeping(self) -> None:
@@ -253,6 +266,9 @@ class TelegramBot:
         await self.sender.flush()
         if self.application.job_queue is not None:
             self.application.job_queue.run_repeating(self.remind, interval=REMINDER_ROUND_SECONDS, first=30)
+            if self.services.config.staff_chat_id:
+                # working mornings: PTB counts days 0-6 from Sunday
+                self.application.job_queue.run_daily(self.morning, time=MORNING, days=(1, 2, 3, 4, 5))
         self._tasks.append(asyncio.create_task(self.process_loop()))
         if polling:
             self._tasks.append(asyncio.create_task(self.poll()))

@@ -8,6 +8,7 @@ good (the person blocked the bot, the message is gone) marks the row failed inst
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
@@ -88,7 +89,9 @@ class OutboxSender:
                                                   reply_markup=_markup(payload.get("keyboard")))
                 return "sent", msg.message_id, None
             if action == "send_document":
-                document = InputFile(payload["content"].encode(), filename=payload["filename"])
+                content = payload["content"]
+                raw = base64.b64decode(content) if payload.get("encoding") == "base64" else content.encode()
+                document = InputFile(raw, filename=payload["filename"])
                 msg = await self.bot.send_document(int(chat_id), document, caption=payload.get("caption"))
                 return "sent", msg.message_id, None
             if action == "delete":
@@ -97,7 +100,7 @@ class OutboxSender:
             if action == "answer_callback":
                 await self.bot.answer_callback_query(payload["callback_id"], text=payload.get("text"))
                 return "sent", None, None
-            target = row["target_message_id"]
+            target = payload.get("message_id") or row["target_message_id"]
             if target is None:
                 # the message to edit was never sent (it failed for good): nothing to edit
                 return "failed", None, None

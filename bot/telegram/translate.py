@@ -32,7 +32,7 @@ def translate(update: Update) -> Incoming | GroupMessage | Ignored:
     if update.callback_query is not None:
         query = update.callback_query
         chat = query.message.chat if query.message is not None else None
-        if chat is not None and chat.type != ChatType.PRIVATE:
+        if chat is not None and chat.type != ChatType.PRIVATE and not (query.data or "").startswith("s:"):
             return Ignored("press outside a private chat")
         user = query.from_user
         return Incoming(
@@ -43,6 +43,7 @@ def translate(update: Update) -> Incoming | GroupMessage | Ignored:
             language_hint=user.language_code,
             update_id=update.update_id,
             callback_id=query.id,
+            message_id=query.message.message_id if query.message is not None else None,
         )
     message = update.message
     if message is None:
@@ -67,8 +68,9 @@ def _event(message: Message) -> Text | Command | Media:
     if message.text is not None:
         text = message.text
         if text.startswith("/"):
-            name = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else ""
-            return Command(name[:32])
+            head, _, args = text[1:].partition(" ")
+            name = head.split("@", 1)[0].lower()
+            return Command(name[:32], args.strip()[:2000])
         return Text(text)
     if message.photo:
         largest = message.photo[-1]

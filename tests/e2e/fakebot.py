@@ -314,7 +314,7 @@ class FakeBotApi:
             return self._push({"message": msg})
 
     def press(self, user_id: int, data: str, *, message_id: int | None = None,
-              language_code: str | None = "en") -> int:
+              language_code: str | None = "en", chat_id: int | None = None) -> int:
         """A user presses an inline button with callback ``data``.
 
         The query carries the bot message ``message_id`` of the user's chat as it currently is
@@ -322,7 +322,7 @@ class FakeBotApi:
         a button with this data. If there is none, a minimal bot message is sent along.
         """
         with self._cond:
-            chat_messages = self._sent.get(user_id, [])
+            chat_messages = self._sent.get(user_id if chat_id is None else chat_id, [])
             message = None
             if message_id is not None:
                 message = next((m for m in chat_messages if m["message_id"] == message_id), None)

@@ -13,13 +13,13 @@ from tests.e2e.fakebot import FakeBotApi
 TOKEN = "123456:TEST-TOKEN"
 
 
-def settings_for(fake: FakeBotApi, database_url: str) -> Settings:
+def settings_for(fake: FakeBotApi, database_url: str, **extra: object) -> Settings:
     return Settings(telegram_token=TOKEN, telegram_api_url=fake.base_url, telegram_file_url=fake.base_file_url,
-                    database_url=database_url, poll_timeout=1)
+                    database_url=database_url, poll_timeout=1, **extra)  # type: ignore[arg-type]
 
 
-async def start_bot(fake: FakeBotApi, database_url: str) -> TelegramBot:
-    bot = TelegramBot(settings_for(fake, database_url))
+async def start_bot(fake: FakeBotApi, database_url: str, **extra: object) -> TelegramBot:
+    bot = TelegramBot(settings_for(fake, database_url, **extra))
     await bot.start(polling=True)
     return bot
 

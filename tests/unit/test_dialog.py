@@ -323,3 +323,25 @@ def test_children_count_follows_each_languages_plural_rules(lang: str, n: int) -
     assert shown and "{" not in shown
     if n > 1:
         assert format_decimal(n, locale=babel_locale(lang)) in shown
+
+
+def test_a_question_made_due_by_an_edit_must_be_answered_before_sending() -> None:
+    c = _to_summary(BASE)
+    c.press("q:summary:edit_household")
+    c.press("q:household:children")
+    assert c.open_question == "children_count"
+    c.press("q:children_count:back")  # back to the summary without a count
+    assert c.open_question == "summary"
+    out = c.press("q:summary:submit")
+    assert not out.submit and c.open_question == "children_count"
+    c.type("2")
+    assert c.open_question == "summary"
+    assert c.press("q:summary:submit").submit
+
+
+@pytest.mark.parametrize("typed", ["1_0", "+3", " 3 ", "٣", "3.0", "0", "16"])
+def test_children_count_takes_only_plain_numbers(typed: str) -> None:
+    from dialogs.engine import parse_count
+
+    expected = {" 3 ": 3, "٣": 3}.get(typed)
+    assert parse_count(typed) == expected

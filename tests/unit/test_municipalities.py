@@ -10,7 +10,7 @@ from importlib import resources
 
 import pytest
 
-from dialogs.municipalities import Municipality, all_municipalities, by_code, match_municipality
+from casework.municipalities import Municipality, all_municipalities, by_code, match_municipality
 
 COUNTIES = {
     "Stockholms län", "Uppsala län", "Södermanlands län", "Östergötlands län", "Jönköpings län",
@@ -29,7 +29,7 @@ VASTERNORRLAND = ["2260", "2262", "2280", "2281", "2282", "2283", "2284"]
 
 
 def alias_rows() -> list[dict[str, str]]:
-    text = resources.files("dialogs").joinpath("municipality_aliases.csv").read_text(encoding="utf-8")
+    text = resources.files("casework").joinpath("municipality_aliases.csv").read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
 
 

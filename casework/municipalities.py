@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 
 __all__ = ["Municipality", "all_municipalities", "by_code", "match_municipality"]
 
-_PACKAGE: Final = __package__ or "dialogs"
+_PACKAGE: Final = __package__ or "casework"
 _DATA_FILE: Final = "municipalities.csv"
 _ALIAS_FILE: Final = "municipality_aliases.csv"
 

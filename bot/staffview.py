@@ -1,0 +1,110 @@
+"""How a case and the queue look to staff: in Swedish, with the person's own words verbatim.
+
+Used by the Telegram staff commands and the command line alike, so both show the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from casework import deadlines
+from casework.notices import ACTION_NAMES, LEVEL_NAMES
+from casework.steps import CaseView
+from dialogs import prompts
+from dialogs.events import IntakeState
+from dialogs.i18n import show
+from dialogs.questions import QUESTIONS
+from storage.models import Referral
+
+__all__ = ["STATUS_NAMES", "STEP_NAMES", "case_text", "queue_lines"]
+
+STATUS_NAMES = {"new": "ny", "in_progress": "pågår", "closed": "avslutad"}
+STEP_NAMES = {
+    "submitted": "inskickat av personen",
+    "claimed": "taget",
+    "municipality_contacted": "kontakt tagen med kommunen",
+    "letter_sent": "officiell skrivelse skickad",
+    "transfer_requested": "begäran om överflyttning skickad",
+    "transfer_accepted": "överflyttning accepterad",
+    "transfer_refused": "överflyttning nekad",
+    "ivo_applied": "ansökan till IVO",
+    "home_visit_booked": "hembesök bokat",
+    "home_visit_done": "hembesök gjort",
+    "housing_offered": "bostad erbjuden",
+    "note": "anteckning",
+    "closed": "avslutat",
+    "consent_withdrawn": "samtycke återkallat",
+    "erasure_requested": "personen begär radering",
+    "answer_corrected": "svar rättat",
+    "interpreter_assigned": "tolk tilldelad",
+    "person_message": "nytt meddelande från personen",
+}
+_CLOCK = {"overdue": "FÖRFALLEN", "due_soon": "förfaller snart"}
+
+
+def _date(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else "–"
+
+
+def queue_lines(referrals: Sequence[Referral], now: datetime, names: dict[int, str]) -> list[str]:
+    if not referrals:
+        return ["Kön är tom."]
+    lines = []
+    for r in referrals:
+        clock = deadlines.clock(r.ivo_due_at, now)
+        due = f"  [IVO {_CLOCK[clock]} {_date(r.ivo_due_at)}]" if clock else ""
+        who = f"  handl.: {names[r.caseworker_id]}" if r.caseworker_id in names else ""
+        priority, status = LEVEL_NAMES.get(r.priority, r.priority), STATUS_NAMES.get(r.status, r.status)
+        lines.append(f"{r.reference}  {priority:<10} {status:<8} {r.language:<5} {_date(r.created_at)}{due}{who}")
+    return lines
+
+
+def case_text(view: CaseView, now: datetime) -> str:
+    r = view.referral
+    a = r.assessment or {}
+    state = IntakeState(answers=dict(r.answers or {}), texts=view.typed, language="sv")
+    lines = [
+        f"Ärende {r.reference} · {STATUS_NAMES.get(r.status, r.status)}"
+        + (f" ({r.close_reason})" if r.close_reason else ""),
+        f"Prioritet {LEVEL_NAMES.get(r.priority, r.priority)} · nivå {LEVEL_NAMES.get(r.level, r.level)} · "
+        f"former: {', '.join(map(str, a.get('forms', []))) or 'ingen'} · språk {r.language} · "
+        f"inkommet {_date(r.created_at)}",
+        f"Handläggare: {view.caseworker or 'ingen'} · tolk: {view.interpreter or 'ingen'}",
+    ]
+    clock = deadlines.clock(r.ivo_due_at, now)
+    if r.ivo_due_at:
+        lines.append(f"Frist för ansökan till IVO: {_date(r.ivo_due_at)}" + (f" ({_CLOCK[clock]})" if clock else ""))
+    lines.append("Samtycken: " + (", ".join(f"{k} = {v}" for k, v in sorted(view.consents.items())) or "inga"))
+    lines.append("")
+    lines.append("Svar:")
+    for q in QUESTIONS:
+        if q.id in prompts.TITLES and q.id in state.answers:
+            value = state.answers[q.id]
+            if q.id == "account" and isinstance(value, list):
+                lines.append(f"• {show(prompts.TITLES[q.id], 'sv')}:")
+                for entry in value:
+                    lines.append(f"    «{entry['text']}»" if "text" in entry else f"    [{entry.get('file')}-fil]")
+                continue
+            label = show(prompts.answer_label(q.id, value, state), "sv")
+            lines.append(f"• {show(prompts.TITLES[q.id], 'sv')}: {label}  ({q.id} = {value})")
+    corrections = [h for h in view.history if not h[3].startswith("person")]
+    if corrections:
+        lines.append("")
+        lines.append("Rättelser (ursprungligt värde finns kvar i historiken):")
+        for question, value, at, by in corrections:
+            original = next((v for q, v, _, src in view.history if q == question and src == "person"), None)
+            lines.append(f"• {_date(at)} {question}: {original} → {value} ({by})")
+    lines.append("")
+    lines.append("Skäl:")
+    for reason in a.get("reasons", []):
+        lines.append(f"• {reason.get('text')} [{reason.get('signal')}, policy {reason.get('section') or '–'}]")
+    lines.append("Rekommenderade åtgärder:")
+    for action in a.get("actions", []):
+        lines.append(f"• {ACTION_NAMES.get(action, action)}")
+    lines.append("")
+    lines.append("Händelser:")
+    for e in view.events:
+        note = f": {e.data['text']}" if e.data and "text" in e.data else ""
+        lines.append(f"• {_date(e.at)} {STEP_NAMES.get(e.kind, e.kind)} ({e.actor}){note}")
+    return "\n".join(lines)

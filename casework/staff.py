@@ -1,0 +1,34 @@
+"""Staff roles and what each may do. Everyone else gets the same answer as for an unknown command."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["COMMANDS", "Role", "allowed"]
+
+
+class Role(StrEnum):
+    CASEWORKER = "caseworker"  # handläggare
+    INTERPRETER = "interpreter"  # tolk
+    ADMIN = "admin"
+
+
+_CASEWORK = frozenset({Role.CASEWORKER, Role.ADMIN})
+COMMANDS: dict[str, frozenset[Role]] = {
+    "queue": _CASEWORK,
+    "due": _CASEWORK,
+    "case": _CASEWORK,
+    "claim": _CASEWORK,
+    "step": _CASEWORK,
+    "note": _CASEWORK,
+    "close": _CASEWORK,
+    "assign": _CASEWORK,
+    "edit": _CASEWORK,
+    "letter": _CASEWORK,
+    "stats": _CASEWORK,
+    "staffhelp": frozenset(Role),
+}
+
+
+def allowed(role: str | None, command: str) -> bool:
+    return role is not None and command in COMMANDS and role in COMMANDS[command]
