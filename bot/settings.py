@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     poll_timeout: int = Field(default=10, ge=0, le=50)
+    # How many processes serve this database. With one, replies a crash left half-sent are sent
+    # again at once at start-up; with more, after a short lease (another worker may be sending them).
+    workers: int = Field(default=1, ge=1)
     social_services_phone: str = "0620-68 20 00"
     emergency_number: str = "112"
     retention_unfinished_days: int = 30

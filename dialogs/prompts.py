@@ -16,11 +16,15 @@ from dialogs.questions import DONT_KNOW, QUESTIONS, SKIPPED, Kind, Question, by_
 
 __all__ = [
     "EDITABLE",
+    "FILE_LIMIT_MB",
+    "FILE_TOO_LARGE",
     "NOTICE",
+    "STANDARD_REPLIES",
     "TITLES",
     "account_ack",
     "answer_label",
     "candidates",
+    "caseworker_header",
     "emergency",
     "help_reply",
     "question",
@@ -47,6 +51,7 @@ NOTICE: dict[str, Msg] = {
     ),
     "account_empty": N_("Please send your story first, or press Skip."),
     "welcome_back": N_("Welcome back. Here is where you stopped."),
+    "slow_down": N_("You are sending many messages very fast. Please wait a moment, then go on."),
     "answer_first": N_("Please answer this question too, then you can send your answers."),
     "restart_kept": N_("Good, we go on where you were."),
     "restarted": N_("We start again from the beginning."),
@@ -346,3 +351,27 @@ def confirm_restart() -> Reply:
             ),
         ),
     )
+
+
+# ------------------------------------------------------------------------------ after the intake
+# Files larger than this are not downloaded (a Telegram bot can download at most 20 MB).
+FILE_LIMIT_MB = 20
+FILE_TOO_LARGE = N_(
+    "This file is too large for us to receive: the limit is {limit} MB. Please send a smaller file, or photos "
+    "of the pages. You can also bring the paper to us.",
+    limit=FILE_LIMIT_MB,
+)
+
+# What a caseworker can send in the person's language (/reply); the details are filled in by the caseworker.
+STANDARD_REPLIES: dict[str, Msg] = {
+    "received": N_("We have received your case. A caseworker is working on it."),
+    "call": N_("Please call us on {phone}."),
+    # Translators: {date} is a date such as "3 December 2026", {time} a time such as 14:00, {place} an address.
+    "meeting": N_("A meeting is booked for you on {date} at {time}, at {place}. An interpreter will be there."),
+    "lease": N_("We need a copy of your lease (hyreskontrakt). You can send a photo of it here."),
+}
+
+
+def caseworker_header(reference: str) -> Msg:
+    """The first line of a caseworker's message to the person: who it is from."""
+    return N_("A message from social services about your case {reference}:", reference=reference)

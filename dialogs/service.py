@@ -38,7 +38,7 @@ from dialogs.machine import DONE, ENDED, NEW
 from storage import repo
 from storage.models import Intake
 
-__all__ = ["Handled", "Incoming", "Outbox", "handle", "handle_group", "render_reply"]
+__all__ = ["Handled", "Incoming", "OutOfOrder", "Outbox", "handle", "handle_group", "render_reply", "slow_down"]
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +65,18 @@ class Handled:
     reference: str | None = None  # set when this event submitted the intake
 
 
+class OutOfOrder(Exception):
+    """An earlier update of the same chat is not processed yet: try this one again after it."""
+
+
 def handle(db: Session, incoming: Incoming, cfg: Config, now: datetime) -> Handled:
     """Process one event inside the caller's transaction."""
-    if incoming.update_id is not None and not repo.claim_inbox_update(db, update_id=incoming.update_id, now=now):
-        return Handled(duplicate=True)
+    repo.lock_chat(db, channel=incoming.channel, chat_id=incoming.chat_id)
+    if incoming.update_id is not None:
+        if repo.earlier_update_pending(db, chat_id=incoming.chat_id, update_id=incoming.update_id):
+            raise OutOfOrder(incoming.update_id)
+        if not repo.claim_inbox_update(db, update_id=incoming.update_id, now=now):
+            return Handled(duplicate=True)
     person = repo.get_person(db, channel=incoming.channel, external_id=incoming.external_id)
     intake = repo.get_intake(db, person_id=person.id) if person and person.id is not None else None
     before = _state_of(intake) if intake else IntakeState(suggested=_hint(incoming.language_hint))
@@ -139,6 +147,18 @@ def handle(db: Session, incoming: Incoming, cfg: Config, now: datetime) -> Handl
     db.add(intake)
     db.add(person)
     return Handled(person_id=person.id, state=state.state, reference=reference)
+
+
+def slow_down(db: Session, *, channel: str, external_id: str, chat_id: str, now: datetime) -> None:
+    """Ask a person who floods the chat to wait a moment (nothing they sent is dropped)."""
+    person = repo.get_person(db, channel=channel, external_id=external_id)
+    language = (person.language if person else None) or "en"
+    reply = Reply((prompts.NOTICE["slow_down"],))
+    repo.add_outbox(db, channel=channel, chat_id=chat_id, action="send", payload=render_reply(reply, language),
+                    now=now)
+    if person is not None and person.id is not None:
+        repo.add_transcript(db, person_id=person.id, direction="out", kind="message",
+                            data={"msgs": [m.to_json() for m in reply.texts]}, language=language, now=now)
 
 
 def handle_group(db: Session, *, chat_id: str, update_id: int | None, language_hint: str | None, answer: bool,

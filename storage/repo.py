@@ -7,10 +7,10 @@ where the two differ (insert-or-ignore, row locks) the difference is handled her
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -52,6 +52,26 @@ def _insert(db: Session, table: Any) -> Any:
 
 def _locking(db: Session) -> bool:
     return db.get_bind().dialect.name == "postgresql"
+
+
+# ------------------------------------------------------------------------- serialization
+def lock_chat(db: Session, *, channel: str, chat_id: str) -> None:
+    """Serialize the transactions of one chat across processes until the caller's transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock on the chat. SQLite has one writer at a time
+    (`BEGIN IMMEDIATE`), so every transaction is serialized already.
+    """
+    if _locking(db):
+        db.exec(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))").bindparams(  # type: ignore[call-overload]
+            key=f"{channel}:{chat_id}"))
+
+
+def earlier_update_pending(db: Session, *, chat_id: str, update_id: int) -> bool:
+    """Whether an earlier update of this chat still waits: updates of one person apply in order."""
+    query = select(InboxUpdate.update_id).where(
+        InboxUpdate.chat_id == chat_id, col(InboxUpdate.processed_at).is_(None), InboxUpdate.update_id < update_id
+    ).limit(1)
+    return db.exec(query).first() is not None
 
 
 # ------------------------------------------------------------------------- people and intakes
@@ -268,6 +288,56 @@ def pending_outbox(db: Session, *, channel: str, now: datetime, chat_id: str | N
     return db.exec(query.order_by(col(OutboxMessage.id)).limit(limit)).all()
 
 
+def claim_outbox(db: Session, *, channel: str, now: datetime, lease: timedelta, chat_id: str | None = None,
+                 limit: int = 200) -> list[OutboxMessage]:
+    """Take the next rows to send, per chat in order, so that no two workers send the same row.
+
+    A taken row is `sending` until `now + lease`; if its worker dies, the row is taken again after
+    that (at least once: Telegram has no idempotency key). A chat with a row still being sent by
+    someone else is left alone, which keeps each chat's messages in order.
+    """
+    due = (col(OutboxMessage.next_attempt_at).is_(None)) | (col(OutboxMessage.next_attempt_at) <= now)
+    query = select(OutboxMessage).where(
+        OutboxMessage.channel == channel,
+        ((OutboxMessage.status == "pending") & due) | ((OutboxMessage.status == "sending") & due),
+    )
+    if chat_id is not None:
+        query = query.where(OutboxMessage.chat_id == chat_id)
+    if _locking(db):
+        query = query.with_for_update(skip_locked=True)
+    rows = db.exec(query.order_by(col(OutboxMessage.id)).limit(limit)).all()
+    busy = set(db.exec(select(OutboxMessage.chat_id).where(
+        OutboxMessage.channel == channel, OutboxMessage.status == "sending",
+        col(OutboxMessage.next_attempt_at) > now)).all())
+    taken: list[OutboxMessage] = []
+    blocked: set[str | None] = set(busy)
+    for row in rows:
+        if row.chat_id in blocked:
+            continue
+        if row.status == "pending" and row.next_attempt_at is not None and row.next_attempt_at > now:
+            blocked.add(row.chat_id)  # waiting for a retry: the chat's later rows wait too
+            continue
+        row.status, row.next_attempt_at = "sending", now + lease
+        db.add(row)
+        taken.append(row)
+    return taken
+
+
+def release_outbox(db: Session, *, outbox_ids: list[int], retry_at: datetime | None) -> None:
+    """Give taken rows back unsent (an earlier row of their chat has to be retried first)."""
+    if outbox_ids:
+        db.exec(update(OutboxMessage).where(col(OutboxMessage.id).in_(outbox_ids))  # type: ignore[call-overload]
+                .values(status="pending", next_attempt_at=retry_at))
+
+
+def release_all_sending(db: Session, *, channel: str) -> int:
+    """At the start of the only worker: whatever is `sending` was left by a crash; send it again."""
+    result = db.exec(update(OutboxMessage)  # type: ignore[call-overload]
+                     .where(col(OutboxMessage.channel) == channel, col(OutboxMessage.status) == "sending")
+                     .values(status="pending", next_attempt_at=None))
+    return result.rowcount or 0
+
+
 def outbox_message_id(db: Session, *, outbox_id: int) -> int | None:
     row = db.get(OutboxMessage, outbox_id)
     return row.message_id if row else None
@@ -280,7 +350,7 @@ def mark_outbox(db: Session, *, outbox_id: int, status: str, now: datetime, mess
         return
     row.attempts += 1
     if status == "pending":
-        row.next_attempt_at = retry_at
+        row.status, row.next_attempt_at = "pending", retry_at
         return
     row.status = status
     row.sent_at = now

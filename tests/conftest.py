@@ -74,3 +74,11 @@ def engine(database_url: str) -> Iterator[Engine]:
     eng = make_engine(database_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database (the test skips without one)."""
+    for url in _postgres_database():
+        migrate(url)
+        yield url

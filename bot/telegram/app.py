@@ -13,15 +13,17 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from time import monotonic
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from telegram import BotCommand, Update
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -41,6 +43,10 @@ __all__ = ["Services", "TelegramBot", "build_application", "run"]
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _MAX_ATTEMPTS = 5
+# A person may write fast (a story in many short messages); past this, they are asked to slow down.
+FLOOD_LIMIT = 20
+FLOOD_WINDOW = 10.0  # seconds
+PER_CHAT_ROUND = 10  # updates of one chat per processing round
 REMINDER_ROUND_SECONDS = 600
 MORNING = time(7, 30, tzinfo=ZoneInfo("Europe/Stockholm"))
 # What the intake reacts to; the rest is not fetched at all.
@@ -80,6 +86,9 @@ class TelegramBot:
         self._stop = asyncio.Event()
         self._answered_groups: set[str] = set()  # groups told once, in memory only: nothing is stored
         self._failed: dict[int, int] = {}
+        self._transient: set[int] = set()  # updates to retry without counting it as their failure
+        self._recent: dict[str, deque[float]] = defaultdict(deque)  # per chat: when its updates came
+        self._told: dict[str, float] = {}  # per chat: when it was last asked to slow down
         self._tasks: list[asyncio.Task[None]] = []
 
     # ------------------------------------------------------------------ the handler
@@ -97,7 +106,13 @@ class TelegramBot:
         elif staff.is_staff_event(item) and await run_db(staff.handle_staff, self.services.engine, item, now):
             return
         else:
-            handled = await run_db(self._handle, item, now)
+            try:
+                handled = await run_db(self._handle, item, now)
+            except (service.OutOfOrder, OperationalError, InterfaceError) as exc:
+                # not a fault of this update: an earlier one goes first, or the database is away
+                self._transient.add(update.update_id)
+                log.warning("update postponed", extra={"update": update.update_id, "why": type(exc).__name__})
+                return
             if not handled.duplicate:
                 log.info("update handled", extra={"update": update.update_id, "person": handled.person_id,
                                                   "state": handled.state})
@@ -164,6 +179,11 @@ class TelegramBot:
         if chat and await self.services.run_db(staff.announce_deadlines, self.services.engine, chat, _now()):
             self.wake()
 
+    def _release_sending(self) -> None:
+        with transaction(self.services.engine) as db:
+            if count := repo.release_all_sending(db, channel="telegram"):
+                log.info("replies left half-sent by a crash go out again", extra={"count": count})
+
     def _housekeeping(self) -> None:
         with transaction(self.services.engine) as db:
             repo.forget_processed_inbox(db, before=_now() - timedelta(days=3))
@@ -178,6 +198,10 @@ class TelegramBot:
         return len(rows)
 
     async def _process_chat(self, chat_id: str | None, items: list[tuple[int, dict[str, Any]]]) -> None:
+        if chat_id is not None and len(items) > PER_CHAT_ROUND:
+            # A flood from one chat waits for the next rounds, so everyone else is answered meanwhile.
+            items = items[:PER_CHAT_ROUND]
+            self._wake.set()
         for update_id, payload in items:
             try:
                 update = Update.de_json(payload, self.application.bot)
@@ -188,6 +212,9 @@ class TelegramBot:
                 continue
             await self.application.process_update(update)
             if not await self.services.run_db(self._is_processed, update_id):
+                if update_id in self._transient:
+                    self._transient.discard(update_id)
+                    break  # keep this person's order: the next round tries again
                 attempts = self._failed.get(update_id, 0) + 1
                 self._failed[update_id] = attempts
                 if attempts >= _MAX_ATTEMPTS:
@@ -196,7 +223,26 @@ class TelegramBot:
                 break  # keep this person's order: retry on the next round
             self._failed.pop(update_id, None)
             if chat_id is not None:
+                await self._watch_flood(chat_id, update)
                 await self.sender.flush(chat_id)
+
+    async def _watch_flood(self, chat_id: str, update: Update) -> None:
+        """Count a chat's updates; past FLOOD_LIMIT in FLOOD_WINDOW, say once (per window) to slow down."""
+        now = monotonic()
+        seen = self._recent[chat_id]
+        seen.append(now)
+        while seen and seen[0] < now - FLOOD_WINDOW:
+            seen.popleft()
+        user = update.effective_user
+        if len(seen) <= FLOOD_LIMIT or user is None or now - self._told.get(chat_id, -1e9) < FLOOD_WINDOW:
+            return
+        self._told[chat_id] = now
+        log.info("chat floods: asked to slow down", extra={"update": update.update_id})
+        await self.services.run_db(self._slow_down, str(user.id), chat_id)
+
+    def _slow_down(self, external_id: str, chat_id: str) -> None:
+        with transaction(self.services.engine) as db:
+            service.slow_down(db, channel="telegram", external_id=external_id, chat_id=chat_id, now=_now())
 
     def _is_processed(self, update_id: int) -> bool:
         with transaction(self.services.engine) as db:
@@ -261,6 +307,8 @@ class TelegramBot:
         if polling:
             await self.application.bot.delete_webhook(drop_pending_updates=False)
         await self.services.run_db(self._housekeeping)
+        if self.services.settings.workers == 1:
+            await self.services.run_db(self._release_sending)
         # what a crash left: stored updates not yet processed, replies not yet sent
         await self.process_pending()
         await self.sender.flush()
@@ -282,6 +330,8 @@ class TelegramBot:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
+        with contextlib.suppress(Exception):
+            await self.services.run_db(self.sender.release_all)
         with contextlib.suppress(Exception):
             await self.application.stop()
             await self.application.shutdown()

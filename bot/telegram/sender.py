@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import warnings
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,6 +26,8 @@ __all__ = ["OutboxSender"]
 
 log = logging.getLogger(__name__)
 _DONE_ALREADY = ("message is not modified",)
+# How long a taken row is this worker's: longer than any send takes, short enough to recover a crash.
+LEASE = timedelta(seconds=30)
 _GONE = ("message to edit not found", "query is too old", "query id is invalid", "message can't be edited",
          "chat not found", "message to delete not found")
 
@@ -45,6 +48,7 @@ class OutboxSender:
     def __init__(self, bot: Bot, engine: Engine, run_db: Any) -> None:
         self.bot, self.engine, self.run_db = bot, engine, run_db
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._claimed: set[int] = set()  # rows this worker took and has not settled
 
     async def flush(self, chat_id: str | None = None) -> int:
         """Send what is pending (for one chat, or all); returns how many rows were settled."""
@@ -57,26 +61,45 @@ class OutboxSender:
 
     def _pending(self, chat_id: str | None) -> list[dict[str, Any]]:
         with transaction(self.engine) as db:
-            rows = repo.pending_outbox(db, channel="telegram", chat_id=chat_id, now=_now())
-            out = []
-            for r in rows:
-                target = repo.outbox_message_id(db, outbox_id=r.target_outbox_id) if r.target_outbox_id else None
-                out.append({"id": r.id, "chat_id": r.chat_id, "action": r.action, "payload": r.payload or {},
-                            "target": r.target_outbox_id, "target_message_id": target, "attempts": r.attempts})
-            return out
+            rows = repo.claim_outbox(db, channel="telegram", chat_id=chat_id, now=_now(), lease=LEASE)
+            self._claimed.update(r.id for r in rows if r.id is not None)
+            return [{"id": r.id, "chat_id": r.chat_id, "action": r.action, "payload": r.payload or {},
+                     "target": r.target_outbox_id, "attempts": r.attempts} for r in rows]
+
+    def _target(self, outbox_id: int | None) -> int | None:
+        """The Telegram id of the message an edit changes, read when it is needed: the message may
+        have been sent a moment ago, in this same batch."""
+        if outbox_id is None:
+            return None
+        with transaction(self.engine) as db:
+            return repo.outbox_message_id(db, outbox_id=outbox_id)
+
+    def release_all(self) -> None:
+        """Give back what this worker took and did not send (a clean stop)."""
+        with transaction(self.engine) as db:
+            repo.release_outbox(db, outbox_ids=sorted(self._claimed), retry_at=None)
+        self._claimed.clear()
 
     async def _flush_chat(self, chat_id: str, rows: list[dict[str, Any]]) -> int:
         settled = 0
         async with self._locks[chat_id]:
-            for row in rows:
+            for i, row in enumerate(rows):
                 status, message_id, retry = await self._send(chat_id, row)
                 await self.run_db(self._mark, row["id"], status, message_id, retry)
                 if status == "pending":
-                    break  # keep the chat's order: the rest waits for this one
+                    # keep the chat's order: the rest waits for this one (and is released for retry)
+                    await self.run_db(self._release, [r["id"] for r in rows[i + 1 :]], retry)
+                    break
                 settled += 1
         return settled
 
+    def _release(self, outbox_ids: list[int], retry: datetime | None) -> None:
+        self._claimed.difference_update(outbox_ids)
+        with transaction(self.engine) as db:
+            repo.release_outbox(db, outbox_ids=outbox_ids, retry_at=retry)
+
     def _mark(self, outbox_id: int, status: str, message_id: int | None, retry: datetime | None) -> None:
+        self._claimed.discard(outbox_id)
         with transaction(self.engine) as db:
             repo.mark_outbox(db, outbox_id=outbox_id, status=status, now=_now(), message_id=message_id,
                              retry_at=retry)
@@ -100,7 +123,7 @@ class OutboxSender:
             if action == "answer_callback":
                 await self.bot.answer_callback_query(payload["callback_id"], text=payload.get("text"))
                 return "sent", None, None
-            target = payload.get("message_id") or row["target_message_id"]
+            target = payload.get("message_id") or await self.run_db(self._target, row["target"])
             if target is None:
                 # the message to edit was never sent (it failed for good): nothing to edit
                 return "failed", None, None
@@ -111,7 +134,10 @@ class OutboxSender:
                                                          reply_markup=_markup(payload.get("keyboard")))
             return "sent", None, None
         except RetryAfter as exc:
-            delay = exc.retry_after if isinstance(exc.retry_after, int | float) else exc.retry_after.total_seconds()
+            with warnings.catch_warnings():  # PTB 22 warns that the attribute becomes a timedelta
+                warnings.simplefilter("ignore")
+                after = exc.retry_after
+            delay = after if isinstance(after, int | float) else after.total_seconds()
             log.warning("telegram asked to slow down", extra={"outbox": row["id"], "seconds": delay})
             return "pending", None, _now() + timedelta(seconds=float(delay))
         except Forbidden:

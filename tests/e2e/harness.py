@@ -18,8 +18,37 @@ def settings_for(fake: FakeBotApi, database_url: str, **extra: object) -> Settin
                     database_url=database_url, poll_timeout=1, **extra)  # type: ignore[arg-type]
 
 
+_RUNNING: list[TelegramBot] = []  # bots started here: `settle` also waits until their work is done
+
+
+def _bot_busy() -> bool:
+    """Updates stored but not processed, or replies not yet sent, in any running bot's database."""
+    from sqlalchemy import text
+
+    for bot in list(_RUNNING):
+        try:
+            with bot.services.engine.connect() as conn:
+                inbox = conn.execute(text("SELECT count(*) FROM inbox_update WHERE processed_at IS NULL")).scalar()
+                outbox = conn.execute(text("SELECT count(*) FROM outbox_message WHERE status IN ('pending', 'sending') "
+                                           "AND (next_attempt_at IS NULL OR next_attempt_at <= CURRENT_TIMESTAMP)"))
+                if inbox or outbox.scalar():
+                    return True
+        except Exception:  # noqa: BLE001 - a bot being stopped: not busy
+            continue
+    return False
+
+
 async def start_bot(fake: FakeBotApi, database_url: str, **extra: object) -> TelegramBot:
     bot = TelegramBot(settings_for(fake, database_url, **extra))
+    _RUNNING.append(bot)
+    original_stop = bot.stop
+
+    async def stop() -> None:
+        if bot in _RUNNING:
+            _RUNNING.remove(bot)
+        await original_stop()
+
+    bot.stop = stop  # type: ignore[method-assign]
     await bot.start(polling=True)
     return bot
 
@@ -39,7 +68,11 @@ class Person:
         if since is not None:
             reacted = await asyncio.to_thread(self.fake.wait_for, lambda: self.work_done() > since, 20.0)
             assert reacted, "the bot did not answer"
-        assert await asyncio.to_thread(self.fake.wait_idle, 0.15, 20.0), "the bot did not settle"
+        for _ in range(100):
+            assert await asyncio.to_thread(self.fake.wait_idle, 0.1, 20.0), "the bot did not settle"
+            if not await asyncio.to_thread(_bot_busy):
+                return
+        raise AssertionError("the bot kept working")
 
     async def type(self, text: str) -> None:
         before = self.work_done()
