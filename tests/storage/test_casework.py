@@ -182,3 +182,20 @@ def test_letters_are_drafted_from_the_case_and_the_read_is_logged(engine: Engine
     with transaction(engine) as db:
         reads = [r.command for r in repo.case_reads(db, referral_id=repo.get_referral(db, reference=reference).id)]
     assert reads == ["letter:official", "letter:transfer", "letter:ivo"]
+
+
+def test_the_morning_notice_lists_references_and_dates_only(engine: Engine) -> None:
+    from bot.telegram.staff import announce_deadlines
+
+    reference = _case(engine, FORM1_SV, "1")
+    anna = _staff(engine, 930, "Anna")
+    now = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
+    assert not announce_deadlines(engine, "-100777", now), "nothing due: nothing said"
+    _cmd(engine, "step", f"{reference} transfer_requested 2026-10-20", anna, now)
+    assert announce_deadlines(engine, "-100777", now)
+    with transaction(engine) as db:
+        rows = repo.pending_outbox(db, channel="telegram", now=now + timedelta(seconds=1), chat_id="-100777")
+        [notice] = [r.payload["text"] for r in rows]
+    assert f"{reference}: FÖRFALLEN sedan 2026-11-20" in notice
+    for personal in ("Ljusdal", "socialen", "Anna"):
+        assert personal not in notice
