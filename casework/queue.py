@@ -103,8 +103,9 @@ def _iso(value: datetime) -> str:
 def export(db: Session) -> list[dict[str, Any]]:
     """Every referral, in queue order, with exactly the fields of INTAKE_SPEC section 8."""
     out = []
+    all_consents = repo.all_current_consents(db)
     for r in repo.list_referrals(db):
-        consents = repo.current_consents(db, person_id=r.person_id)
+        consents = all_consents.get(r.person_id, {})
         out.append(
             {
                 "reference": r.reference,

@@ -134,6 +134,15 @@ def consent_records(db: Session, *, person_id: int) -> Sequence[Consent]:
     return db.exec(select(Consent).where(Consent.person_id == person_id).order_by(col(Consent.id))).all()
 
 
+def all_current_consents(db: Session) -> dict[int, dict[str, str]]:
+    """Every person's current consents, in one query (the export reads them for every referral)."""
+    out: dict[int, dict[str, str]] = {}
+    query = select(Consent.person_id, Consent.consent, Consent.value).order_by(col(Consent.id))
+    for person_id, consent, value in db.exec(query).all():
+        out.setdefault(person_id, {})[consent] = value
+    return out
+
+
 def current_consents(db: Session, *, person_id: int) -> dict[str, str]:
     """Each consent's latest decision (a withdrawal is a later record)."""
     query = select(Consent).where(Consent.person_id == person_id).order_by(col(Consent.id))
