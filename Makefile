@@ -39,5 +39,14 @@ catalogs: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
+# simulated people through the real Application against an in-process Bot API; figures in bench/out/
+# (bench/RESULTS.md reads them). bench: everything, about 20 minutes, PostgreSQL too when the local
+# server answers; bench-quick: SQLite and the baseline, under a minute.
+bench: $(VENV)/.installed compile
+	$(BIN)/python -m bench
+
+bench-quick: $(VENV)/.installed compile
+	$(BIN)/python -m bench --quick
+
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo
