@@ -16,11 +16,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import text
 
 from dialogs.events import Command, Event, Press, Text
@@ -95,12 +93,6 @@ class Bot:
                 self.proc.wait(20)
             except subprocess.TimeoutExpired:
                 self.kill()
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
 
 
 def _send(fake: FakeBotApi, user: int, event: Event, language: str) -> None:

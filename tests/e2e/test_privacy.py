@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,21 +12,8 @@ from bot.cli import _logging
 from bot.telegram.app import TelegramBot
 from storage.db import transaction
 from tests.e2e.fakebot import FakeBotApi
-from tests.e2e.harness import Person, start_bot
+from tests.e2e.harness import Person
 from tests.unit.conversation import FORM1_SV
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(fake: FakeBotApi, sqlite_url: str) -> AsyncIterator[TelegramBot]:
-    running = await start_bot(fake, sqlite_url)
-    yield running
-    await running.stop()
 
 
 async def test_exit_deletes_this_chat_only_and_loses_nothing(fake: FakeBotApi, bot: TelegramBot) -> None:

@@ -4,31 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
 
-import pytest
 from sqlalchemy import text
 
 from bot.telegram.app import FLOOD_LIMIT, TelegramBot
 from storage.db import transaction
 from tests.e2e.fakebot import FakeBotApi
-from tests.e2e.harness import Person, start_bot
+from tests.e2e.harness import Person
 from tests.unit.conversation import FORM1_SV
 
 PERSONA = FORM1_SV | {"language": "en", "interpreter": "no"}
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(fake: FakeBotApi, sqlite_url: str) -> AsyncIterator[TelegramBot]:
-    running = await start_bot(fake, sqlite_url)
-    yield running
-    await running.stop()
 
 
 async def _arrives(fake: FakeBotApi, predicate: object, timeout: float = 15.0) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -22,12 +22,6 @@ STAFF_CHAT = -100555
 STORY = "Socialsekreteraren Birgitta i Ljusdal sa att jag måste flytta"
 PERSONA = FORM1_SV | {"account": "text:" + STORY, "contact": "phone", "contact_phone": "text:070-765 43 21",
                       "moved_from": {"text": "Ljusdal", "pick": "2161"}}
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -26,19 +25,6 @@ LOW_EN: dict[str, Any] = {
     "consent_contact": "no", "consent_home_visit": "yes", "contact": "telegram", "guardian": "no",
     "interpreter": "no",
 }
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(fake: FakeBotApi, sqlite_url: str) -> AsyncIterator[TelegramBot]:
-    running = await start_bot(fake, sqlite_url)
-    yield running
-    await running.stop()
 
 
 def _export(url: str) -> list[dict[str, Any]]:
