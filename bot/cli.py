@@ -37,6 +37,11 @@ class Format(StrEnum):
     text = "text"
 
 
+class TranscriptFormat(StrEnum):
+    json = "json"
+    html = "html"
+
+
 def _settings() -> Settings:
     settings = Settings()
     _logging(settings.log_level)
@@ -113,6 +118,7 @@ def db_generate_key() -> None:
 @db_app.command("rotate-key")
 def db_rotate_key() -> None:
     """Re-encrypt every sealed value with the first key of INTAKE_ENCRYPTION_KEY."""
+    from storage.interpreting import reseal as reseal_interpreting
     from storage.rotate import reseal
 
     settings = _settings()
@@ -120,6 +126,7 @@ def db_rotate_key() -> None:
         raise typer.BadParameter("set INTAKE_ENCRYPTION_KEY first (the new key first, then the old ones)")
     with transaction(make_engine(settings.database_url)) as db:
         count = reseal(db)
+        count += reseal_interpreting(db)  # files, translations, caseworkers' messages, catalog notes
     typer.echo(f"re-encrypted {count} rows; the old keys can be removed from INTAKE_ENCRYPTION_KEY now")
 
 
@@ -172,7 +179,7 @@ def _staffcmd(command: str, args: str, staff_id: int | None = None) -> None:
         actor = f"staff:{staff.id}" if staff else f"cli:{getpass.getuser()}"
         reply = staffcmd.run(db, staff=staff, actor=actor, command=command, args=args, now=datetime.now(UTC))
     typer.echo(reply.text)
-    for filename, content in reply.documents:
+    for filename, content in [*reply.documents, *((name, content) for name, content, _ in reply.media)]:
         with open(filename, "wb") as fh:
             fh.write(content)
         typer.echo(f"wrote {filename}")
@@ -248,6 +255,108 @@ def letter(reference: str, kind: str = typer.Option(..., "--kind", help="officia
 def report(month: str = typer.Option(..., "--month", help="YYYY-MM")) -> None:
     """The month's figures (no personal data), as a table and a PNG chart."""
     _staffcmd("stats", month)
+
+
+@app.command()
+def transcript(reference: str, format: TranscriptFormat = TranscriptFormat.json,  # noqa: A002 - called --format
+               staff: int = typer.Option(None, "--staff", help="read as this staff member (staff id or Telegram id)"),
+               files: str = typer.Option(None, "--files", help="also write the person's stored files to this folder"),
+               ) -> None:
+    """The conversation in order: the person's language and Swedish, files, translations (the read is logged)."""
+    import getpass
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from bot.transcript import read, to_json
+    from bot.transcript_html import to_html
+    from casework.interpreting import may_use
+    from casework.steps import CaseError
+    from storage import interpreting
+
+    settings = _settings()
+    with transaction(make_engine(settings.database_url)) as db:
+        who = None
+        if staff is not None:
+            who = repo.get_staff(db, staff_id=staff) or repo.get_staff(db, telegram_user_id=staff)
+            if who is None or not may_use(db, staff=who, command="transcript", args=reference):
+                raise typer.BadParameter(f"staff {staff} may not read {reference}", param_hint="--staff")
+        actor = f"staff:{who.id}" if who else f"cli:{getpass.getuser()}"
+        try:
+            record = read(db, reference=reference, actor=actor, command=f"transcript:{format.value}",
+                          now=datetime.now(UTC))
+        except CaseError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from exc
+        written = []
+        if files:
+            folder = Path(files)
+            folder.mkdir(parents=True, exist_ok=True)
+            for ln in record.lines:
+                for f in ln.files:
+                    if f.status != "stored":
+                        continue
+                    content = interpreting.file_content(db, entry_id=ln.entry_id) if ln.entry_id else None
+                    if content is not None:
+                        path = folder / f"{record.reference}-rad{ln.n}-{f.kind}"
+                        path.write_bytes(content)
+                        written.append(path)
+    if format is TranscriptFormat.json:
+        typer.echo(json.dumps(to_json(record), ensure_ascii=False, indent=1))
+    else:
+        typer.echo(to_html(record), nl=False)
+    for path in written:
+        typer.echo(f"wrote {path}", err=True)
+
+
+@app.command()
+def translate(reference: str,
+              entry: int = typer.Option(None, "--entry", help="the transcript's line number"),
+              text: str = typer.Option(None, "--text", help="the Swedish translation (or of --reply: the person's "
+                                                            "language)"),
+              reply: int = typer.Option(None, "--reply", help="a caseworker's message waiting for translation"),
+              verify: bool = typer.Option(False, "--verify", help="mark the drafts (or --entry's) verified"),
+              staff: int = typer.Option(None, "--staff", help="translate as this interpreter (staff or Telegram id)"),
+              ) -> None:
+    """Translate a line of the person's into Swedish (a draft), verify drafts, or show the next open line."""
+    if verify:
+        _staffcmd("verify", f"{reference} {entry}" if entry is not None else reference, staff)
+    elif reply is not None:
+        if not text:
+            raise typer.BadParameter("the translation is missing", param_hint="--text")
+        _staffcmd("translate", f"{reference} r{reply} {text}", staff)
+    elif entry is not None:
+        _staffcmd("translate", f"{reference} {entry} {text}" if text else f"{reference} {entry}", staff)
+    else:
+        _staffcmd("translate", reference, staff)
+
+
+@app.command("reply")
+def reply_command(
+    reference: str,
+    standard: str = typer.Argument(None, help="received, call, meeting or lease; leave out for free text"),
+    phone: str = typer.Option(None, "--phone", help="call: the number to call"),
+    day: str = typer.Option(None, "--date", help="meeting: YYYY-MM-DD"),
+    at: str = typer.Option(None, "--time", help="meeting: HH:MM"),
+    place: str = typer.Option(None, "--place", help="meeting: where"),
+    text: str = typer.Option(None, "--text", help="free text in Swedish (sent once an interpreter translated it)"),
+    swedish: bool = typer.Option(False, "--swedish", help="send the free text now, in Swedish"),
+    force: bool = typer.Option(False, "--force", help="send although the person used the quick exit"),
+    staff: int = typer.Option(None, "--staff", help="send as this caseworker (staff id or Telegram id)"),
+) -> None:
+    """Send the person a message in their language: a standard message, or free text."""
+    import shlex
+
+    flags = [f for f, on in (("--swedish", swedish), ("--force", force)) if on]
+    if standard:
+        details = {"call": [phone], "meeting": [day, at, place]}.get(standard, [])
+        if any(d is None for d in details):
+            raise typer.BadParameter("call needs --phone; meeting needs --date, --time and --place")
+        words = [reference, standard, *[d for d in details if d], *flags]
+        _staffcmd("reply", " ".join(shlex.quote(w) for w in words), staff)
+    elif text:
+        _staffcmd("reply", " ".join([reference, *flags, text]), staff)
+    else:
+        raise typer.BadParameter("give a standard message (received, call, meeting, lease) or --text")
 
 
 @staff_app.command("add")
@@ -339,6 +448,28 @@ def catalog_import(
         typer.echo("run `make compile` (or `make run`) to use the new translations", err=True)
     if result.refused:
         raise typer.Exit(1)
+
+
+@catalog_app.command("reports")
+def catalog_reports(lang: str = typer.Option(None, "--lang", help="only this language")) -> None:
+    """Sentences of the catalogs that interpreters reported as wrong or unclear, per language."""
+    from casework.interpreting import staff_name
+    from storage import interpreting
+
+    if lang is not None:
+        _known_language(lang)
+    settings = _settings()
+    with transaction(make_engine(settings.database_url)) as db:
+        reports = interpreting.catalog_reports(db, language=lang)
+        if not reports:
+            typer.echo("no reports")
+        for r in reports:
+            context = f" [{r.context}]" if r.context else ""
+            typer.echo(f"{r.language:<6} {r.at:%Y-%m-%d %H:%M}  {staff_name(db, r.reporter)}  ({r.source or '-'})")
+            typer.echo(f"  msgid{context}: {r.msgid}")
+            if r.translation:
+                typer.echo(f"  text:  {r.translation}")
+            typer.echo(f"  note:  {r.note}")
 
 
 def _known_language(lang: str) -> None:

@@ -19,7 +19,7 @@ from dialogs.corrections import InvalidCorrection, correct
 from storage import repo
 from storage.models import Staff
 
-__all__ = ["HELP", "StaffReply", "run"]
+__all__ = ["HELP", "INTERPRETER_HELP", "StaffReply", "run"]
 
 HELP = """Kommandon för personal:
 /queue – kön (frister först, sedan brådskande, hög, medel, låg; äldst först)
@@ -32,7 +32,18 @@ HELP = """Kommandon för personal:
 /edit REF FRÅGA VÄRDE – rätta ett svar (båda värdena sparas, bedömningen räknas om)
 /letter REF official|transfer|ivo – brevutkast (Word och text)
 /close REF ANLEDNING – avsluta: """ + ", ".join(steps.CLOSE_REASONS) + """
+/transcript REF – hela samtalet på personens språk och svenska, med översättningarna (dokument)
+/reply REF received|call TELEFON|meeting ÅÅÅÅ-MM-DD TT:MM PLATS|lease – standardsvar på personens språk
+/reply REF text – fritt svar på svenska, skickas när tolken har översatt det (--swedish: genast på svenska)
 /stats [ÅÅÅÅ-MM] – månadens siffror"""
+
+INTERPRETER_HELP = """Kommandon för tolkar (bara i ärenden där du är tilldelad tolk):
+/transcript REF – hela samtalet på personens språk och svenska (dokument)
+/translate REF – nästa rad att översätta; svara med översättningen som ett vanligt meddelande
+/translate REF RAD – en viss rad; /translate REF RAD text – spara en översättning direkt
+/translate stop – sluta översätta
+/verify REF [RAD] – markera dina utkast (eller en rad) som verifierade
+/reportline REF RAD[.DEL] anteckning – en mening i botens text är fel eller oklar"""
 
 
 @dataclass
@@ -40,6 +51,8 @@ class StaffReply:
     text: str
     documents: list[tuple[str, bytes]] = field(default_factory=list)  # (file name, content)
     claimed: str | None = None  # the reference a claim succeeded on
+    # files sent as what they are: (file name, content, voice|audio|photo|document)
+    media: list[tuple[str, bytes, str]] = field(default_factory=list)
 
 
 def run(db: Session, *, staff: Staff | None, actor: str, command: str, args: str, now: datetime) -> StaffReply:
@@ -57,6 +70,9 @@ def run(db: Session, *, staff: Staff | None, actor: str, command: str, args: str
         return StaffReply(str(exc))
 
 
+_INTERPRETING = frozenset({"transcript", "translate", "verify", "reportline", "reply"})
+
+
 def _need(words: list[str], n: int, usage: str) -> None:
     if len(words) < n:
         raise steps.CaseError(f"Använd: {usage}")
@@ -66,7 +82,11 @@ def _run(db: Session, staff: Staff | None, actor: str, command: str, words: list
          now: datetime) -> StaffReply:
     names = {s.id: s.name for s in repo.list_staff(db) if s.id is not None}
     if command == "staffhelp":
-        return StaffReply(HELP)
+        return StaffReply(INTERPRETER_HELP if staff is not None and staff.role == "interpreter" else HELP)
+    if command in _INTERPRETING:
+        from bot import interpreting  # the interpreter's commands and /reply; they use this module's StaffReply
+
+        return interpreting.run(db, staff=staff, actor=actor, command=command, words=words, raw=raw, now=now)
     if command == "queue":
         referrals = repo.list_referrals(db, open_only=not (words and words[0] == "all"))
         return StaffReply("\n".join(staffview.queue_lines(referrals, now, names)))
@@ -78,8 +98,10 @@ def _run(db: Session, staff: Staff | None, actor: str, command: str, words: list
     _need(words, 1, f"/{command} REF …")
     reference = words[0].upper()
     if command == "case":
+        from bot.transcript import build
+
         view = steps.read_case(db, reference=reference, actor=actor, command="case", now=now)
-        return StaffReply(staffview.case_text(view, now))
+        return StaffReply(staffview.case_text(view, now, messages=build(db, view.referral, now).lines))
     if command == "claim":
         if staff is None:
             raise steps.CaseError("Ange vem som tar ärendet: intake queue claim REF --staff ID.")

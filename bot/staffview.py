@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from casework import deadlines
 from casework.notices import ACTION_NAMES, LEVEL_NAMES
@@ -17,7 +18,10 @@ from dialogs.i18n import show
 from dialogs.questions import QUESTIONS
 from storage.models import Referral
 
-__all__ = ["STATUS_NAMES", "STEP_NAMES", "case_text", "queue_lines"]
+if TYPE_CHECKING:
+    from bot.transcript import TranscriptLine
+
+__all__ = ["STATUS_NAMES", "STEP_NAMES", "case_text", "messages_lines", "queue_lines"]
 
 STATUS_NAMES = {"new": "ny", "in_progress": "pågår", "closed": "avslutad"}
 STEP_NAMES = {
@@ -39,6 +43,8 @@ STEP_NAMES = {
     "answer_corrected": "svar rättat",
     "interpreter_assigned": "tolk tilldelad",
     "person_message": "nytt meddelande från personen",
+    "reply_sent": "meddelande skickat till personen",
+    "reply_waiting": "meddelande till personen väntar på översättning",
 }
 _CLOCK = {"overdue": "FÖRFALLEN", "due_soon": "förfaller snart"}
 
@@ -60,7 +66,7 @@ def queue_lines(referrals: Sequence[Referral], now: datetime, names: dict[int, s
     return lines
 
 
-def case_text(view: CaseView, now: datetime) -> str:
+def case_text(view: CaseView, now: datetime, messages: Sequence[TranscriptLine] = ()) -> str:
     r = view.referral
     a = r.assessment or {}
     state = IntakeState(answers=dict(r.answers or {}), texts=view.typed, language="sv")
@@ -95,6 +101,7 @@ def case_text(view: CaseView, now: datetime) -> str:
         for question, value, at, by in corrections:
             original = next((v for q, v, _, src in view.history if q == question and src == "person"), None)
             lines.append(f"• {_date(at)} {question}: {original} → {value} ({by})")
+    lines.extend(messages_lines(messages))
     lines.append("")
     lines.append("Skäl:")
     for reason in a.get("reasons", []):
@@ -108,3 +115,37 @@ def case_text(view: CaseView, now: datetime) -> str:
         note = f": {e.data['text']}" if e.data and "text" in e.data else ""
         lines.append(f"• {_date(e.at)} {STEP_NAMES.get(e.kind, e.kind)} ({e.actor}){note}")
     return "\n".join(lines)
+
+
+def _translation_note(ln: TranscriptLine) -> str:
+    tr = ln.translation
+    if tr is None:
+        return "inte översatt än" if ln.needs_translation else ""
+    if tr.status == "verified":
+        return f"verifierad av {tr.verified_by} {_date(tr.verified_at)}"
+    return f"utkast av {tr.translated_by} {_date(tr.translated_at)}, inte verifierat"
+
+
+def messages_lines(messages: Sequence[TranscriptLine]) -> list[str]:
+    """The person's own messages beside their Swedish translation, and the caseworkers' messages to the
+    person, with who translated and verified what, and when. Line numbers are the transcript's."""
+    from bot.transcript_html import FILE_STATUS, KIND_NAMES
+
+    own = [ln for ln in messages if ln.needs_translation]
+    sent = [ln for ln in messages if ln.sender == "caseworker"]
+    out: list[str] = []
+    if own:
+        out += ["", "Personens meddelanden (original → svenska):"]
+        for ln in own:
+            files = "".join(f" [{KIND_NAMES.get(f.kind, f.kind)}, {FILE_STATUS.get(f.status, f.status)}]"
+                            for f in ln.files)
+            original = f" «{ln.text}»" if ln.text else ""
+            out.append(f"• rad {ln.n} · {_date(ln.time)}{files}{original}")
+            swedish = f"«{ln.text_sv}» " if ln.translation is not None and ln.text_sv else ""
+            out.append(f"    → {swedish}({_translation_note(ln)})")
+    if sent:
+        out += ["", "Meddelanden till personen (svenska):"]
+        for ln in sent:
+            note = f" ({_translation_note(ln)})" if ln.translation is not None else ""
+            out.append(f"• rad {ln.n} · {_date(ln.time)} «{ln.text_sv}»{note}")
+    return out

@@ -14,6 +14,7 @@ class Role(StrEnum):
 
 
 _CASEWORK = frozenset({Role.CASEWORKER, Role.ADMIN})
+_INTERPRETING = frozenset({Role.INTERPRETER, Role.ADMIN})
 COMMANDS: dict[str, frozenset[Role]] = {
     "queue": _CASEWORK,
     "due": _CASEWORK,
@@ -26,6 +27,12 @@ COMMANDS: dict[str, frozenset[Role]] = {
     "edit": _CASEWORK,
     "letter": _CASEWORK,
     "stats": _CASEWORK,
+    "reply": _CASEWORK,  # a message to the person in their language
+    # An interpreter reaches only the referrals assigned to them (casework.interpreting.may_use).
+    "transcript": frozenset(Role),
+    "translate": _INTERPRETING,
+    "verify": _INTERPRETING,
+    "reportline": _INTERPRETING,
     "staffhelp": frozenset(Role),
 }
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from casework import notices, queue
+from casework import interpreting, notices, queue
 from dialogs import engine, personal_data, prompts
 from dialogs.events import (
     CloseLive,
@@ -131,6 +131,7 @@ def handle(db: Session, incoming: Incoming, cfg: Config, now: datetime) -> Handl
         intake.submitted_at = now
     elif before.state == DONE and outcome.account_entry is not None and before.reference:
         queue.note_person_message(db, reference=before.reference, now=now)
+        interpreting.announce_person_message(db, reference=before.reference, now=now)
     if state.reference and outcome.action in ("reassess", "erasure_request"):
         queue.reassess(db, reference=state.reference, answers=state.answers, now=now, actor="person",
                        event="erasure_requested" if outcome.action == "erasure_request" else "consent_withdrawn")

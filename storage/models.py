@@ -223,3 +223,8 @@ class ReferenceCounter(SQLModel, table=True):
     __tablename__ = "reference_counter"
     year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     last: int = 0
+
+
+# The interpreters' tables (files, translations, caseworkers' messages, catalog reports) live in their own
+# module; importing it here registers them with the metadata that Alembic reads.
+import storage.interpreting  # noqa: E402, F401

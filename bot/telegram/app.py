@@ -30,6 +30,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.settings import Settings
 from bot.telegram import staff
+from bot.telegram.files import fetch_pending_files
 from bot.telegram.sender import OutboxSender
 from bot.telegram.translate import GroupMessage, Ignored, translate
 from dialogs import reminders, service
@@ -282,6 +283,7 @@ class TelegramBot:
             self._wake.clear()
             try:
                 await self.process_pending()
+                await fetch_pending_files(self.application.bot, self.services.engine, self.services.run_db)
                 await self.sender.flush()  # retries, and anything sent by other workers' commits
             except Exception as exc:  # noqa: BLE001 - keep serving; the rows stay for the next round
                 log.error("processing round failed", extra={"error": type(exc).__name__})

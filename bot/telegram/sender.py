@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.telegram.files import send_as_media
 from storage import repo
 from storage.db import transaction
 
@@ -111,6 +112,8 @@ class OutboxSender:
                 msg = await self.bot.send_message(int(chat_id), payload["text"],
                                                   reply_markup=_markup(payload.get("keyboard")))
                 return "sent", msg.message_id, None
+            if action == "send_document" and payload.get("as"):
+                return "sent", await send_as_media(self.bot, int(chat_id), payload), None
             if action == "send_document":
                 content = payload["content"]
                 raw = base64.b64decode(content) if payload.get("encoding") == "base64" else content.encode()

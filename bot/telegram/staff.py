@@ -1,29 +1,67 @@
 """Staff commands in Telegram: a private chat with the bot, and the claim button in the staff chat.
 
 The role is checked first; someone without it is handed to the intake like anyone else, where the
-command gets the same answer as an unknown command. Replies go through the outbox like the intake's.
+command gets the same answer as an unknown command. An interpreter reaches only the referrals
+assigned to them, and their plain message while a line is open (/translate) is its translation.
+Replies go through the outbox like the intake's.
 """
 
 from __future__ import annotations
 
 import base64
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine
 
-from bot import staffcmd
+from bot import interpreting, staffcmd
 from casework import deadlines
+from casework.interpreting import may_use
 from casework.notices import deadlines_notice
-from casework.staff import COMMANDS, allowed
-from dialogs.events import Command, Press
+from casework.staff import COMMANDS, Role, allowed
+from dialogs.events import Command, Press, Text
 from dialogs.service import Incoming
+from storage import interpreting as interp_store
 from storage import repo
 from storage.db import transaction
 
-__all__ = ["announce_deadlines", "handle_staff", "is_staff_event"]
+__all__ = ["announce_deadlines", "forget_translators", "handle_staff", "is_staff_event"]
 
 _LIMIT = 4000  # a Telegram message holds 4,096 characters
+ANSWER = "answer"  # a plain message from an interpreter with a line open: its translation
+_TRANSLATOR_ROLES = (Role.INTERPRETER, Role.ADMIN)
+
+
+class _Translators:
+    """Telegram ids of the staff who may translate, so that a person's plain message does not cost a look
+    in the staff table. Unknown or older than `TTL` seconds: every message is looked at (and the set is
+    read again). Another process may add staff; a new translator is seen within `TTL`."""
+
+    TTL = 30.0
+
+    def __init__(self) -> None:
+        self.ids: frozenset[int] = frozenset()
+        self.loaded_at: float | None = None
+
+    def maybe(self, user_id: str) -> bool:
+        if self.loaded_at is None or time.monotonic() - self.loaded_at > self.TTL:
+            return True
+        return user_id.isdigit() and int(user_id) in self.ids
+
+    def load(self, ids: frozenset[int]) -> None:
+        self.ids, self.loaded_at = ids, time.monotonic()
+
+    def add(self, user_id: int) -> None:
+        self.ids = self.ids | {user_id}
+
+
+_translators = _Translators()
+
+
+def forget_translators() -> None:
+    """Read the translators from the database again on the next message (as after a restart)."""
+    _translators.loaded_at = None
 
 
 @dataclass(frozen=True)
@@ -40,7 +78,8 @@ def _asked(item: Incoming) -> _Asked | None:
         parts = event.data.split(":", 2)
         if len(parts) == 3 and parts[1] == "claim":
             return _Asked("claim", parts[2])
-    return None
+    if isinstance(event, Text) and _translators.maybe(item.external_id):
+        return _Asked(ANSWER, event.text)
     return None
 
 
@@ -54,13 +93,27 @@ def handle_staff(engine: Engine, item: Incoming, now: datetime) -> bool:
     if asked is None:
         return False
     with transaction(engine) as db:
+        if asked.command == ANSWER and _translators.maybe(item.external_id):
+            _translators.load(interp_store.translator_telegram_ids(db, roles=_TRANSLATOR_ROLES))
         staff = repo.get_staff(db, telegram_user_id=int(item.external_id))
-        if staff is None or not staff.active or not allowed(staff.role, asked.command):
+        if staff is None or not staff.active or staff.id is None:
+            return False
+        if asked.command == ANSWER:
+            if interp_store.get_translating(db, staff_id=staff.id) is None:
+                return False  # not translating: the message is for the intake
+        elif not allowed(staff.role, asked.command) or not may_use(db, staff=staff, command=asked.command,
+                                                                    args=asked.args):
             return False
         if item.update_id is not None and not repo.claim_inbox_update(db, update_id=item.update_id, now=now):
             return True  # a redelivery: done already
-        reply = staffcmd.run(db, staff=staff, actor=f"staff:{staff.id}", command=asked.command, args=asked.args,
-                             now=now)
+        if asked.command == ANSWER:
+            reply = interpreting.answer(db, staff=staff, text=asked.args, now=now)
+            assert reply is not None
+        else:
+            reply = staffcmd.run(db, staff=staff, actor=f"staff:{staff.id}", command=asked.command,
+                                 args=asked.args, now=now)
+        if asked.command == "translate":
+            _translators.add(staff.telegram_user_id)
         if item.callback_id is not None:
             repo.add_outbox(db, channel="telegram", chat_id=item.chat_id, action="answer_callback",
                             payload={"callback_id": item.callback_id, "text": reply.text[:200]}, now=now)
@@ -76,6 +129,11 @@ def handle_staff(engine: Engine, item: Incoming, now: datetime) -> bool:
             repo.add_outbox(db, channel="telegram", chat_id=item.chat_id, action="send_document",
                             payload={"filename": filename, "content": base64.b64encode(content).decode(),
                                      "encoding": "base64"}, now=now)
+        for filename, content, kind in reply.media:
+            # a document to any sender; as a voice message or photo where the sender knows `as`
+            repo.add_outbox(db, channel="telegram", chat_id=item.chat_id, action="send_document",
+                            payload={"filename": filename, "content": base64.b64encode(content).decode(),
+                                     "encoding": "base64", "as": kind}, now=now)
     return True
 
 
