@@ -52,8 +52,8 @@ class Condition:
 
     describe: str
 
-    def holds(self, facts: Facts) -> bool:
-        raise NotImplementedError
+    def holds(self, facts: Facts) -> bool:  # every kind of condition says how it holds
+        raise TypeError(f"{type(self).__name__} does not define holds()")
 
     def reads(self) -> tuple[str, ...]:
         """The question ids this condition looks at."""

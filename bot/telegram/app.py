@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 from collections import defaultdict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -340,10 +341,11 @@ class TelegramBot:
         self.services.executor.shutdown(wait=True)
 
     def stop_on_signals(self) -> None:
+        if sys.platform == "win32":  # no signal handlers on Windows' event loop: Ctrl-C ends the process
+            return
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, self._stop.set)
+            loop.add_signal_handler(sig, self._stop.set)
 
     async def wait_stopped(self) -> None:
         await self._stop.wait()
