@@ -118,7 +118,6 @@ def db_generate_key() -> None:
 @db_app.command("rotate-key")
 def db_rotate_key() -> None:
     """Re-encrypt every sealed value with the first key of INTAKE_ENCRYPTION_KEY."""
-    from storage.interpreting import reseal as reseal_interpreting
     from storage.rotate import reseal
 
     settings = _settings()
@@ -126,7 +125,6 @@ def db_rotate_key() -> None:
         raise typer.BadParameter("set INTAKE_ENCRYPTION_KEY first (the new key first, then the old ones)")
     with transaction(make_engine(settings.database_url)) as db:
         count = reseal(db)
-        count += reseal_interpreting(db)  # files, translations, caseworkers' messages, catalog notes
     typer.echo(f"re-encrypted {count} rows; the old keys can be removed from INTAKE_ENCRYPTION_KEY now")
 
 

@@ -62,6 +62,7 @@ class SealedText(TypeDecorator[str]):
 
     impl = AutoString
     cache_ok = True
+    sealed = True  # storage.rotate re-encrypts every column of a type so marked
 
     def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
         if value is None or _fernet is None:
@@ -79,6 +80,7 @@ class SealedJSON(TypeDecorator[Any]):
 
     impl = JSON
     cache_ok = True
+    sealed = True
 
     def process_bind_param(self, value: Any, dialect: Any) -> Any:
         if value is None or _fernet is None:

@@ -47,7 +47,6 @@ __all__ = [
     "note_file",
     "pending_files",
     "referral_of_person",
-    "reseal",
     "set_translating",
     "stop_translating",
     "translator_telegram_ids",
@@ -63,6 +62,7 @@ class SealedBytes(TypeDecorator[bytes]):
     """A binary column whose value is encrypted (Fernet) when a key is configured."""
 
     impl = LargeBinary
+    sealed = True
     cache_ok = True
 
     def process_bind_param(self, value: bytes | None, dialect: Any) -> bytes | None:
@@ -343,19 +343,3 @@ def referral_of_person(db: Session, *, person_id: int) -> Referral | None:
     return db.exec(select(Referral).where(Referral.person_id == person_id)).first()
 
 
-# ------------------------------------------------------------------------- key rotation
-def reseal(db: Session) -> int:
-    """Write every sealed value of these tables again with the current key (see storage.rotate)."""
-    from sqlalchemy.orm.attributes import flag_modified
-
-    rows = 0
-    for model, names in ((StoredFile, ("file_name", "content")), (Translation, ("text",)),
-                         (CaseworkerMessage, ("text_sv", "translation")), (CatalogReport, ("note",))):
-        for row in db.exec(select(model)).all():
-            for name in names:
-                if getattr(row, name) is not None:
-                    flag_modified(row, name)
-            db.add(row)
-            rows += 1
-    db.flush()
-    return rows

@@ -65,7 +65,10 @@ class OutboxSender:
             rows = repo.claim_outbox(db, channel="telegram", chat_id=chat_id, now=_now(), lease=LEASE)
             self._claimed.update(r.id for r in rows if r.id is not None)
             return [{"id": r.id, "chat_id": r.chat_id, "action": r.action, "payload": r.payload or {},
-                     "target": r.target_outbox_id, "attempts": r.attempts} for r in rows]
+                     "target": r.target_outbox_id, "attempts": r.attempts,
+                     # read in this transaction when already known; else when the edit is sent
+                     "target_message_id": repo.outbox_message_id(db, outbox_id=r.target_outbox_id)
+                     if r.target_outbox_id else None} for r in rows]
 
     def _target(self, outbox_id: int | None) -> int | None:
         """The Telegram id of the message an edit changes, read when it is needed: the message may
@@ -126,7 +129,9 @@ class OutboxSender:
             if action == "answer_callback":
                 await self.bot.answer_callback_query(payload["callback_id"], text=payload.get("text"))
                 return "sent", None, None
-            target = payload.get("message_id") or await self.run_db(self._target, row["target"])
+            target = payload.get("message_id") or row["target_message_id"]
+            if target is None and row["target"] is not None:  # sent a moment ago, in this same batch
+                target = await self.run_db(self._target, row["target"])
             if target is None:
                 # the message to edit was never sent (it failed for good): nothing to edit
                 return "failed", None, None

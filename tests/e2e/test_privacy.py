@@ -53,10 +53,10 @@ async def test_logs_hold_no_answers_names_or_phone_numbers(
     story = "Min hyresvärd Karin Andersson sa att jag måste flytta"
     persona = FORM1_SV | {"account": "text:" + story, "contact": "phone", "contact_phone": "text:070-765 43 21",
                           "moved_from": {"text": "Ljusdall", "pick": "2161"}}
-    person = Person(fake, 5203, "sv")
+    person = Person(fake, 4242424, "sv")  # an id no update or message id can contain
     await person.answer_until(persona)
     await person.type("/mydata")
     logged = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
     assert "update handled" in logged, "the bot did log"
-    for secret in ("Karin", "Andersson", "hyresvärd", "070-765", "707654321", "Ljusdall", "Test", "5203"):
+    for secret in ("Karin", "Andersson", "hyresvärd", "070-765", "707654321", "Ljusdall", "Test", "4242424"):
         assert secret not in logged, secret
