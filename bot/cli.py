@@ -9,6 +9,7 @@ import json
 import logging
 import sys
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 
@@ -178,9 +179,19 @@ def _staffcmd(command: str, args: str, staff_id: int | None = None) -> None:
         reply = staffcmd.run(db, staff=staff, actor=actor, command=command, args=args, now=datetime.now(UTC))
     typer.echo(reply.text)
     for filename, content in [*reply.documents, *((name, content) for name, content, _ in reply.media)]:
-        with open(filename, "wb") as fh:
-            fh.write(content)
-        typer.echo(f"wrote {filename}")
+        typer.echo(f"wrote {_write_file(Path.cwd(), filename, content)}")
+
+
+def _write_file(folder: Path, name: str, content: bytes) -> Path:
+    """Write a file the system named into `folder`, and nowhere else (a person's name never gets here:
+    `casework.files.stored_file_name`; this refuses anything that is not a plain name all the same)."""
+    from casework.files import safe_name
+
+    path = folder / safe_name(name)
+    if path.resolve().parent != folder.resolve():
+        raise typer.BadParameter(f"refused to write outside {folder}: {name!r}")
+    path.write_bytes(content)
+    return path
 
 
 @queue_app.command("list")
@@ -263,10 +274,10 @@ def transcript(reference: str, format: TranscriptFormat = TranscriptFormat.json,
     """The conversation in order: the person's language and Swedish, files, translations (the read is logged)."""
     import getpass
     from datetime import UTC, datetime
-    from pathlib import Path
 
     from bot.transcript import read, to_json
     from bot.transcript_html import to_html
+    from casework.files import stored_file_name
     from casework.interpreting import may_use
     from casework.steps import CaseError
     from storage import interpreting
@@ -295,9 +306,8 @@ def transcript(reference: str, format: TranscriptFormat = TranscriptFormat.json,
                         continue
                     content = interpreting.file_content(db, entry_id=ln.entry_id) if ln.entry_id else None
                     if content is not None:
-                        path = folder / f"{record.reference}-rad{ln.n}-{f.kind}"
-                        path.write_bytes(content)
-                        written.append(path)
+                        name = stored_file_name(record.reference, ln.n, f.kind, f.mime)
+                        written.append(_write_file(folder, name, content))
     if format is TranscriptFormat.json:
         typer.echo(json.dumps(to_json(record), ensure_ascii=False, indent=1))
     else:

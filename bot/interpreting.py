@@ -17,6 +17,7 @@ from sqlmodel import Session
 from bot.transcript import read as read_transcript
 from bot.transcript_html import KIND_NAMES, to_html
 from casework import interpreting as interp
+from casework.files import shown_name, stored_file_name
 from casework.steps import CaseError
 from dialogs import replies
 from dialogs import translation as lines
@@ -33,7 +34,6 @@ __all__ = ["answer", "run", "swedish_name"]
 
 _LINE = re.compile(r"^(\d{1,6})(?:\.(\d{1,2}))?$")
 _MESSAGE = re.compile(r"^r(\d{1,9})$", re.IGNORECASE)
-_EXTENSIONS = {"voice": ".ogg", "audio": ".mp3", "photo": ".jpg", "video": ".mp4", "video_note": ".mp4"}
 
 
 def _reply(text: str, **kw: object) -> StaffReply:
@@ -143,10 +143,13 @@ def _show(db: Session, staff: Staff | None, referral: Referral, nxt: lines.NextL
             row = store.files_of(db, entry_ids=[entry.id] if entry.id else []).get(entry.id or -1)
             body += f"\n\n[Filen finns inte hos oss: {row.status if row else 'inte hämtad än'}.]"
         else:
-            fallback = f"{referral.reference}-rad{n}{_EXTENSIONS.get(entry.kind, '')}"
-            name = (entry.data or {}).get("file_name") or fallback
+            # the file goes under a name the system makes; the person's own name is only shown
+            stored = store.files_of(db, entry_ids=[entry.id] if entry.id else []).get(entry.id or -1)
+            mime = (stored.mime if stored else None) or (entry.data or {}).get("mime_type")
             kind = entry.kind if entry.kind in ("voice", "audio", "photo") else "document"
-            media.append((str(name), content, kind))
+            media.append((stored_file_name(referral.reference, n, entry.kind, mime), content, kind))
+            if own := (entry.data or {}).get("file_name"):
+                body += f"\n\nPersonens filnamn: {shown_name(str(own))}"
     if current is not None:
         state = "verifierad" if current.status == "verified" else "utkast"
         body += f"\n\nNuvarande översättning ({state}): {current.text}"

@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session
 
 from casework import municipalities
+from casework.files import shown_name
 from casework.interpreting import case_of, staff_name
 from dialogs import prompts
 from dialogs.i18n import P_, Msg, language_name, render
@@ -164,14 +165,19 @@ def render_entry(n: int, entry: TranscriptEntry, referral: Referral, stored: sto
     if "file_id" in data or entry.kind in store.FILE_KINDS:
         if stored is not None:
             refs.append(FileRef(stored.id, stored.kind, stored.status, stored.mime, stored.size, stored.sha256,
-                                stored.file_name))
+                                _shown(stored.file_name)))
         else:
             refs.append(FileRef(None, entry.kind, "not_fetched", data.get("mime_type"), data.get("size"), None,
-                                data.get("file_name")))
+                                _shown(data.get("file_name"))))
     swedish = referral.language == "sv" and entry.kind == "text"
     text_sv = info.text if info is not None else (entry.text if swedish else None)
     return TranscriptLine(**common, sender="person", text=entry.text, text_sv=text_sv, files=refs, translation=info,
                           needs_translation=translatable)
+
+
+def _shown(name: object) -> str | None:
+    """The person's file name with bidi and control characters made visible (never used as a path)."""
+    return shown_name(str(name)) if name else None
 
 
 def _press_label(data: str) -> Msg | str:
