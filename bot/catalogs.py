@@ -3,6 +3,8 @@
 A translator gets a CSV sheet (msgid, Swedish, English, their language, the translator's comment),
 fills or corrects the last-but-one column in any spreadsheet program, and the sheet is read back.
 Rows whose placeholders do not match the source are refused, so a broken sheet never reaches people.
+A sheet is opened in a spreadsheet program, so a cell that would start a formula is written with a
+leading apostrophe (shown as text), and a translation that is a formula is refused on the way back.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from typing import TextIO
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
+from dialogs import placeholders
 from dialogs.i18n import LANGUAGES, LOCALES_DIR
 
-__all__ = ["CatalogStatus", "ImportResult", "export_sheet", "import_sheet", "status"]
+__all__ = ["CatalogStatus", "ImportResult", "export_sheet", "import_sheet", "status", "translation_problem"]
 
-PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+# What a spreadsheet evaluates when a cell starts with it (OWASP, "CSV injection").
+_FORMULA = re.compile(r"^[\s]*[=+\-@]|^[\t\r]")
 HUMAN_CHECKED = re.compile(r"human-checked:\s*(yes|no)")
 COLUMNS = ("context", "msgid", "msgid_plural", "sv", "en", "translation", "translator_comment")
 PLURAL_SEPARATOR = " || "  # plural forms of one entry in one cell, in the catalog's order
@@ -89,7 +93,7 @@ def export_sheet(language: str, out: TextIO, locales: Path = LOCALES_DIR) -> int
         msgid = m.id if isinstance(m.id, str) else m.id[0]
         plural = "" if isinstance(m.id, str) else m.id[1]
         sv, en = swedish.get(m.id, m.context), english.get(m.id, m.context)
-        writer.writerow([
+        writer.writerow([_cell(value) for value in (
             m.context or "",
             msgid,
             plural,
@@ -97,7 +101,7 @@ def export_sheet(language: str, out: TextIO, locales: Path = LOCALES_DIR) -> int
             PLURAL_SEPARATOR.join(_forms(en)) if en else "",
             PLURAL_SEPARATOR.join(_forms(m)),
             " ".join([*m.auto_comments, *m.user_comments]),
-        ])
+        )])
         rows += 1
     return rows
 
@@ -117,7 +121,7 @@ def import_sheet(language: str, sheet: Iterable[str], locales: Path = LOCALES_DI
         if message is None:
             result.refused.append(f"{msgid[:40]!r}: not in the catalog")
             continue
-        text = (row.get("translation") or "").strip()
+        text = _uncell((row.get("translation") or "").strip())
         forms = [f.strip() for f in text.split(PLURAL_SEPARATOR.strip())] if isinstance(message.id, tuple) else [text]
         problem = _check(message, forms, catalog.num_plurals)
         if problem:
@@ -144,11 +148,27 @@ def _check(message: Message, forms: list[str], num_plurals: int) -> str | None:
     if isinstance(message.id, tuple) and len(forms) != num_plurals:
         return f"needs {num_plurals} plural forms separated by '{PLURAL_SEPARATOR.strip()}'"
     source = message.id if isinstance(message.id, str) else message.id[1]
-    wanted = set(PLACEHOLDER.findall(source))
     for form in forms:
-        got = set(PLACEHOLDER.findall(form))
-        if got != wanted and not (len(forms) > 1 and got == wanted - {"{n}"}):
-            return f"placeholders {sorted(got)} do not match {sorted(wanted)}"
-        if form.count("{") != form.count("}"):
-            return "unbalanced braces"
+        if problem := translation_problem(source, form, plural=len(forms) > 1):
+            return problem
     return None
+
+
+def translation_problem(source: str, form: str, *, plural: bool = False) -> str | None:
+    """Why a translation of `source` cannot go into a catalog (None when it can): exactly the source's
+    `{name}` placeholders and nothing else in braces, and not a cell a spreadsheet would evaluate.
+    The import and `make test` (tests/unit/test_catalogs.py) both ask this."""
+    if _FORMULA.match(form):
+        return "starts like a spreadsheet formula (=, +, -, @)"
+    # a plural form for exactly one item may say "one" instead of {n}
+    return placeholders.problem(source, form, may_omit=frozenset({"n"}) if plural else frozenset())
+
+
+def _uncell(value: str) -> str:
+    """A cell as `_cell` wrote it: the apostrophe before a formula goes, so the formula is refused."""
+    return value[1:] if value.startswith("'") and _FORMULA.match(value[1:]) else value
+
+
+def _cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula gets a leading apostrophe."""
+    return "'" + value if _FORMULA.match(value) else value

@@ -23,6 +23,8 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+from dialogs.placeholders import fill
+
 __all__ = [
     "LANGUAGES",
     "LOCALES_DIR",
@@ -185,11 +187,12 @@ def render(msg: Msg, language: str) -> str:
         else:
             shown = str(value)
         values[key] = isolate(shown) if rtl else shown
-    try:
-        return text.format(**values)
-    except (KeyError, IndexError, ValueError):
+    filled = fill(text, values)
+    if filled is None:
         # A broken translation must not silence the bot: fall back to the source text.
-        return msg.msgid.format(**values)
+        source = msg.plural if msg.plural is not None and msg.n != 1 else msg.msgid
+        filled = fill(source, values)
+    return filled if filled is not None else msg.msgid
 
 
 def show(value: Msg | str, language: str) -> str:

@@ -12,6 +12,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from bot.catalogs import translation_problem
 from dialogs.events import Config, IntakeState
 from dialogs.i18n import LANGUAGES, LOCALES_DIR, N_, RTL_LANGUAGES, language_name, render
 from dialogs.prompts import question, summary
@@ -19,7 +20,6 @@ from dialogs.questions import QUESTIONS, Kind
 from tests.unit.conversation import FORM1_SV
 
 ROOT = Path(__file__).resolve().parents[2]
-PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 HUMAN_CHECKED = re.compile(r"human-checked: (yes|no)")
 # Entries that may read the same in another language: only placeholders, symbols or names.
 _SAME_OK = re.compile(r"^[\s{}a-z_:,•✓◀✏️/()0-9.+-]*$|^Sollefteå$|^IVO$")
@@ -77,12 +77,10 @@ def test_catalog_is_complete_and_correct(lang: str) -> None:
         if not forms or any(not f for f in forms):
             problems.append(f"empty: {key}")
             continue
-        wanted = set(PLACEHOLDER.findall(sources[-1]))
         for form in forms:
-            got = set(PLACEHOLDER.findall(form))
-            # a plural form for exactly one item may say "one" instead of {n}
-            if got != wanted and not (len(forms) > 1 and got == wanted - {"{n}"}):
-                problems.append(f"placeholders {sorted(got)} != {sorted(wanted)}: {key}")
+            # exactly the msgid's {name} placeholders, nothing else in braces, no spreadsheet formula
+            if problem := translation_problem(sources[-1], form, plural=len(forms) > 1):
+                problems.append(f"{problem}: {key}")
         if lang not in ("en",) and forms[0] == sources[0] and not _SAME_OK.match(sources[0]):
             problems.append(f"copied English: {key}")
     assert not problems, f"{lang}: " + "; ".join(problems[:10])
