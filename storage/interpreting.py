@@ -8,6 +8,7 @@ when `INTAKE_ENCRYPTION_KEY` is set; a catalog report is about the bot's own wor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -56,6 +57,7 @@ __all__ = [
 # What a person may send that is a file worth keeping (the account accepts these).
 FILE_KINDS = ("voice", "audio", "photo", "document", "video", "video_note")
 _BYTES_PREFIX = b"enc1:"
+_MIME = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,40}/[a-z0-9][a-z0-9!#$&^_.+-]{0,50}")
 
 
 class SealedBytes(TypeDecorator[bytes]):
@@ -226,6 +228,8 @@ def pending_files(db: Session, *, now: datetime, limit: int) -> Sequence[StoredF
 
 def note_file(db: Session, *, entry_id: int, kind: str, status: str, now: datetime, **fields: Any) -> StoredFile:
     """Create or update the file row of a transcript entry."""
+    if "mime" in fields:
+        fields["mime"] = _mime(fields["mime"])
     row = db.exec(select(StoredFile).options(defer(StoredFile.content))  # type: ignore[arg-type]
                   .where(StoredFile.transcript_entry_id == entry_id)).first()
     if row is None:
@@ -236,6 +240,13 @@ def note_file(db: Session, *, entry_id: int, kind: str, status: str, now: dateti
     db.add(row)
     db.flush()
     return row
+
+
+def _mime(value: Any) -> str | None:
+    """The sender's MIME type when it is one (`type/subtype`), else None: the column is not sealed, so it
+    never holds free text."""
+    text = str(value or "").split(";")[0].strip().lower()
+    return text if _MIME.fullmatch(text) else None
 
 
 def files_of(db: Session, *, entry_ids: Sequence[int]) -> dict[int, StoredFile]:

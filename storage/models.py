@@ -1,8 +1,10 @@
 """The database tables, as SQLModel classes; the Alembic migrations create exactly these.
 
-Personal data lives in `person`, `intake`, `answer_record`, `consent`, `transcript_entry` and
-`referral`; the inbox and outbox keep an update's content only until it is processed or sent, so
-the ids kept for exactly-once processing carry no personal data.
+Personal data lives in `person`, `intake`, `answer_record`, `consent`, `transcript_entry`, `referral`
+and `referral_event`; the inbox and outbox keep an update's content only until it is processed or
+sent, so the ids kept for exactly-once processing carry no personal data. Every column that can hold
+personal text is sealed (encrypted when a key is set); tests/storage/test_sealed_columns.py walks the
+schema and names the few text columns that are not, with the reason.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ class Intake(SQLModel, table=True):
     draft: dict[str, Any] = _json(sealed=True)
     # The message that shows the open question's keyboard: the outbox row that sent it, and its text.
     live_outbox_id: int | None = None
-    live_texts: list[Any] | None = _json(nullable=True)
+    live_texts: list[Any] | None = _json(nullable=True, sealed=True)  # may hold a typed place or number
     reference: str | None = Field(default=None, max_length=32)
     # Reminders for an unfinished intake: how many were sent since the person last wrote, and
     # whether the person asked for silence (/exit) until they come back.
@@ -167,7 +169,7 @@ class Referral(SQLModel, table=True):
     priority_rank: int = Field(index=True)  # urgent 0 ... low 3: the queue's sort key
     level: str = Field(max_length=8)
     likely_dumping: bool
-    assessment: dict[str, Any] = _json()
+    assessment: dict[str, Any] = _json(sealed=True)  # its reasons quote the answers
     rules_version: str = Field(max_length=64)
     answers: dict[str, Any] = _json(sealed=True)  # current; every value given is in answer_record
     consents: dict[str, Any] = _json()
@@ -213,7 +215,7 @@ class ReferralEvent(SQLModel, table=True):
     referral_id: int = Field(foreign_key="referral.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=32)
     actor: str = Field(max_length=64)
-    data: dict[str, Any] | None = _json(nullable=True)
+    data: dict[str, Any] | None = _json(nullable=True, sealed=True)  # notes, step texts, replies sent
     at: datetime
 
 
