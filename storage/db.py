@@ -1,12 +1,14 @@
 """The database engine, sessions and migrations, for SQLite (default) and PostgreSQL.
 
 `INTAKE_DATABASE_URL` may be a plain `sqlite:///path` or `postgresql://user@host/db`; the driver is
-chosen here (psycopg 3 for PostgreSQL). SQLite gets WAL, `synchronous=NORMAL`, a busy timeout and
-foreign keys on every connection, so a crash loses no committed transaction and cascades work.
+chosen here (psycopg 3 for PostgreSQL). SQLite gets WAL, `synchronous=NORMAL`, a busy timeout,
+foreign keys and `secure_delete` on every connection, so a crash loses no committed transaction,
+cascades work, and an erased row is overwritten rather than left in a freed page.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,9 +19,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-__all__ = ["make_engine", "migrate", "normalize_url", "transaction"]
+__all__ = ["ERASED", "checkpoint", "make_engine", "migrate", "normalize_url", "transaction"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 def normalize_url(url: str) -> str:
@@ -48,15 +51,42 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Freed pages and deleted cells are overwritten with zeros, whatever this SQLite build's default.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+ERASED = "erased"  # set in a session's info by storage.repo.erase_person
+
+
+def checkpoint(engine: Engine) -> None:
+    """After an erasure (SQLite): copy the WAL into the database and truncate it, so the erased rows'
+    old pages are not left in the log until some later checkpoint. PostgreSQL: nothing to do here
+    (dead rows go at the next VACUUM, which autovacuum runs)."""
+    if engine.dialect.name != "sqlite":
+        return
+    # on the driver's connection, outside any transaction (a checkpoint cannot run inside one)
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        cursor.close()
+    finally:
+        raw.close()
+    if busy and busy[0]:
+        log.warning("WAL checkpoint after an erasure was not complete; the next one finishes it")
 
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commits when the block ends, rolls back when it raises."""
+    """One unit of work: commits when the block ends, rolls back when it raises. A transaction that
+    erased someone is followed by a WAL checkpoint (SQLite), so nothing of them stays in the log."""
     with Session(engine, expire_on_commit=False) as session:
         with session.begin():
             yield session
+        erased = session.info.pop(ERASED, False)
+    if erased:
+        checkpoint(engine)
 
 
 def alembic_config(url: str) -> AlembicConfig:

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from storage.db import ERASED
 from storage.models import (
     AnswerRecord,
     CaseRead,
@@ -202,6 +203,7 @@ def erase_person(db: Session, *, person_id: int) -> None:
     if person is not None:
         db.delete(person)
     db.flush()
+    db.info[ERASED] = True  # storage.db.transaction checkpoints the WAL after the commit
 
 
 # ------------------------------------------------------------------------- inbox
