@@ -33,11 +33,15 @@ from dialogs.i18n import P_, Msg, clean_text, language_name
 from dialogs.machine import DONE, ENDED, NEW, Move, move
 from dialogs.questions import DONT_KNOW, SKIPPED, Kind, Question, applicable, by_id, prune
 
-__all__ = ["CONSENT_QUESTIONS", "parse_count", "parse_phone", "step"]
+__all__ = ["CONSENT_QUESTIONS", "MAX_ACCOUNT_CHARS", "MAX_ACCOUNT_ENTRIES", "parse_count", "parse_phone", "step"]
 
 CONSENT_QUESTIONS = ("consent_store", "consent_contact", "consent_home_visit")
 _PRESS = re.compile(r"^([qc]):([a-z_]{1,30}):([A-Za-z0-9_]{1,30})$")
 _MAX_NAME = 100
+# The unfinished account's size cap (its draft is rewritten with every message): no message is added once
+# it holds this many, or this much text (so at most one message, 4,096 characters, more).
+MAX_ACCOUNT_ENTRIES = 100
+MAX_ACCOUNT_CHARS = 50_000
 _MAX_COUNT = 15
 
 
@@ -363,7 +367,12 @@ def _entry(event: Event) -> dict[str, Any]:
 
 
 def _add_entry(s: IntakeState, entry: dict[str, Any]) -> Outcome:
-    entries = [*s.draft.get("entries", ()), entry]
+    kept = s.draft.get("entries", ())
+    if len(kept) >= MAX_ACCOUNT_ENTRIES or sum(len(e.get("text", "")) for e in kept) >= MAX_ACCOUNT_CHARS:
+        # The draft is stored and read again with every message: it stops growing here. The message is in
+        # the transcript; after Done, what the person writes is added to their case.
+        return Outcome(s, [Send(prompts.account_ack(len(kept), s, prompts.NOTICE["account_full"]), prompt=True)])
+    entries = [*kept, entry]
     drafted = s.but(draft=s.draft | {"entries": entries})
     out = Outcome(drafted, [Send(prompts.account_ack(len(entries), drafted), prompt=True)])
     out.account_entry = entry

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from casework import municipalities
+from casework import municipalities, quotas
 from dialogs.events import Button, Config, IntakeState, Reply
 from dialogs.i18n import N_, NN_, P_, Msg, language_name
 from dialogs.questions import DONT_KNOW, QUESTIONS, SKIPPED, Kind, Question, by_id
 
 __all__ = [
     "EDITABLE",
+    "FILES_OVER_QUOTA",
     "FILE_LIMIT_MB",
     "FILE_TOO_LARGE",
     "NOTICE",
@@ -59,6 +60,10 @@ NOTICE: dict[str, Msg] = {
     "start_first": N_("This conversation has ended. Write /start to begin again."),
     "private_only": N_(
         "I work only in private chats. Please write to me directly, not in a group."
+    ),
+    "account_full": N_(
+        "Your story is already very long, so I cannot add more to it here. Please press Done to send it. "
+        "After that you can write more, and it is added to your case."
     ),
 }
 
@@ -163,9 +168,11 @@ def candidates(codes: list[str], typed: str, s: IntakeState, notice: Msg | None 
     return Reply(texts, _rows(*rows, _nav(q, s)))
 
 
-def account_ack(count: int, s: IntakeState) -> Reply:
+def account_ack(count: int, s: IntakeState, notice: Msg | None = None) -> Reply:
     q = by_id("account")
     assert q is not None
+    if notice is not None:  # the account is full: only the notice and the Done button
+        return Reply((notice,), _rows(_nav(q, s, done=True, skip=False)))
     text = NN_(
         "Saved ({n} message). Send more, or press Done.",
         "Saved ({n} messages). Send more, or press Done.",
@@ -360,6 +367,13 @@ FILE_TOO_LARGE = N_(
     "This file is too large for us to receive: the limit is {limit} MB. Please send a smaller file, or photos "
     "of the pages. You can also bring the paper to us.",
     limit=FILE_LIMIT_MB,
+)
+
+FILES_OVER_QUOTA = N_(
+    "You have sent many files today. We can keep up to {files} files or {limit} MB a day, so we did not keep "
+    "the last ones. Please send them again tomorrow, or bring the papers to us.",
+    files=quotas.FILES_PER_DAY,
+    limit=quotas.FILE_MB_PER_DAY,
 )
 
 # What a caseworker can send in the person's language (/reply); the details are filled in by the caseworker.
