@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from casework import quotas
 from casework.staff import Role
 from casework.steps import CaseError, UnknownCase
 from storage import interpreting as store
@@ -70,14 +71,22 @@ def announce_person_message(db: Session, *, reference: str, now: datetime) -> bo
     """Tell the referral's caseworker, in their private chat with the bot, that the person wrote again.
 
     Only the reference: what the person wrote is read with /transcript or /case. Called in the
-    transaction of the person's message, so the notice is sent exactly when the message was kept.
+    transaction of the person's message (after `queue.note_person_message`), so the notice is sent
+    exactly when the message was kept; one notice per case per `quotas.NOTICE_QUIET`, however many
+    messages come in it (the message's event says whether it brought a notice).
     """
     referral = repo.get_referral(db, reference=reference)
-    if referral is None or referral.caseworker_id is None or referral.status == "closed":
+    if referral is None or referral.id is None or referral.caseworker_id is None or referral.status == "closed":
         return False
     caseworker = repo.get_staff(db, staff_id=referral.caseworker_id)
     if caseworker is None or not caseworker.active:
         return False
+    recent = repo.recent_events(db, referral_id=referral.id, kind="person_message", since=now - quotas.NOTICE_QUIET)
+    if any((e.data or {}).get("notice") for e in recent):
+        return False
+    if recent:
+        recent[-1].data = {"notice": True}
+        db.add(recent[-1])
     text = f"Nytt meddelande i {referral.reference}. Läs det med /transcript {referral.reference}."
     repo.add_outbox(db, channel="telegram", chat_id=str(caseworker.telegram_user_id), action="send",
                     payload={"text": text}, now=now)

@@ -432,6 +432,13 @@ def referral_events(db: Session, *, referral_id: int) -> Sequence[ReferralEvent]
     return db.exec(query).all()
 
 
+def recent_events(db: Session, *, referral_id: int, kind: str, since: datetime) -> Sequence[ReferralEvent]:
+    """The referral's events of one kind since `since`, oldest first."""
+    query = (select(ReferralEvent).where(ReferralEvent.referral_id == referral_id, ReferralEvent.kind == kind,
+                                         col(ReferralEvent.at) >= since).order_by(col(ReferralEvent.id)))
+    return db.exec(query).all()
+
+
 def add_case_read(db: Session, *, referral_id: int, actor: str, command: str, now: datetime) -> None:
     db.add(CaseRead(referral_id=referral_id, actor=actor, command=command, at=now))
 
