@@ -42,7 +42,7 @@ class _UpdateHandler(tornado.web.RequestHandler):
             return
         chat_id = _chat_of(payload)
         try:
-            await self.bot.services.run_db(self.bot.store_raw, update_id, chat_id, payload)
+            await self.bot.services.run_db(self.bot.inbox.store_raw, update_id, chat_id, payload)
         except Exception as exc:  # noqa: BLE001 - not stored: let Telegram deliver it again
             log.error("could not store a webhook update", extra={"error": type(exc).__name__})
             self.set_status(503)

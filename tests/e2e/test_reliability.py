@@ -7,7 +7,8 @@ import json
 
 from sqlalchemy import text
 
-from bot.telegram.app import FLOOD_LIMIT, TelegramBot
+from bot.telegram.app import TelegramBot
+from bot.telegram.flood import FLOOD_LIMIT
 from storage.db import transaction
 from tests.e2e.fakebot import FakeBotApi
 from tests.e2e.harness import Person

@@ -128,7 +128,7 @@ async def test_group_messages_get_one_answer_and_nothing_is_stored(
 async def test_updates_are_stored_before_they_are_acknowledged(fake: FakeBotApi, sqlite_url: str) -> None:
     """Kill the processing before it runs: the update must still be in the inbox for the next start."""
     bot = TelegramBot(settings_for(fake, sqlite_url))
-    bot.process_pending = _never  # type: ignore[method-assign]
+    bot.processor.process_pending = _never  # type: ignore[method-assign]
     await bot.start(polling=True)
     fake.send_text(5004, "/start")
     assert await asyncio.to_thread(fake.wait_for, lambda: fake.acked_offset() > 0, 10)

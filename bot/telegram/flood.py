@@ -1,0 +1,45 @@
+"""Floods: a person may write fast (a story in many short messages); past `FLOOD_LIMIT` updates in
+`FLOOD_WINDOW` seconds they are asked, once per window, to slow down. Nothing they sent is dropped."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict, deque
+from time import monotonic
+
+from telegram import Update
+
+from bot.telegram.services import Services, now
+from dialogs import service
+from storage.db import transaction
+
+__all__ = ["FLOOD_LIMIT", "FLOOD_WINDOW", "FloodWatch"]
+
+log = logging.getLogger(__name__)
+FLOOD_LIMIT = 20
+FLOOD_WINDOW = 10.0  # seconds
+
+
+class FloodWatch:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._recent: dict[str, deque[float]] = defaultdict(deque)  # per chat: when its updates came
+        self._told: dict[str, float] = {}  # per chat: when it was last asked to slow down
+
+    async def seen(self, chat_id: str, update: Update) -> None:
+        """Count a chat's update; past the limit, queue the request to slow down (once per window)."""
+        at = monotonic()
+        seen = self._recent[chat_id]
+        seen.append(at)
+        while seen and seen[0] < at - FLOOD_WINDOW:
+            seen.popleft()
+        user = update.effective_user
+        if len(seen) <= FLOOD_LIMIT or user is None or at - self._told.get(chat_id, -1e9) < FLOOD_WINDOW:
+            return
+        self._told[chat_id] = at
+        log.info("chat floods: asked to slow down", extra={"update": update.update_id})
+        await self.services.run_db(self._slow_down, str(user.id), chat_id)
+
+    def _slow_down(self, external_id: str, chat_id: str) -> None:
+        with transaction(self.services.engine) as db:
+            service.slow_down(db, channel="telegram", external_id=external_id, chat_id=chat_id, now=now())

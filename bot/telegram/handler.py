@@ -1,0 +1,78 @@
+"""One update, handled: python-telegram-bot's handler turns it into a domain event and runs the
+dialog (or the staff command, or the group answer) in one transaction.
+
+What a failed update means for its retries is told to `Retries`; the outbox is sent by the processor
+after the transaction has committed.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.exc import InterfaceError, OperationalError
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.telegram import staff
+from bot.telegram.retries import Retries
+from bot.telegram.services import Services, now
+from bot.telegram.translate import GroupMessage, Ignored, translate
+from dialogs import service
+from storage import repo
+from storage.db import transaction
+
+__all__ = ["UpdateHandler"]
+
+log = logging.getLogger(__name__)
+
+
+class UpdateHandler:
+    def __init__(self, services: Services, retries: Retries) -> None:
+        self.services, self.retries = services, retries
+        self._answered_groups: set[str] = set()  # groups told once, in memory only: nothing is stored
+
+    async def on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        item = translate(update)
+        run_db, at = self.services.run_db, now()
+        if isinstance(item, Ignored):
+            await run_db(self._claim_only, update.update_id)
+        elif isinstance(item, GroupMessage) and item.chat_id == self.services.config.staff_chat_id:
+            await run_db(self._claim_only, update.update_id)  # the staff chat talks among itself
+        elif isinstance(item, GroupMessage):
+            answer = item.chat_id not in self._answered_groups
+            await run_db(self._group, item, update.update_id, answer)
+            self._answered_groups.add(item.chat_id)
+        elif staff.is_staff_event(item) and await run_db(staff.handle_staff, self.services.engine, item, at):
+            return
+        else:
+            try:
+                handled = await run_db(self._handle, item, at)
+            except (service.OutOfOrder, OperationalError, InterfaceError) as exc:
+                # not a fault of this update: an earlier one goes first, or the database is away
+                self.retries.postponed(update.update_id)
+                log.warning("update postponed", extra={"update": update.update_id, "why": type(exc).__name__})
+                return
+            if not handled.duplicate:
+                log.info("update handled", extra={"update": update.update_id, "person": handled.person_id,
+                                                  "state": handled.state})
+            if handled.reference:
+                log.info("referral submitted", extra={"person": handled.person_id})
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # Only the kind of error and the update id: never the update's content.
+        uid = update.update_id if isinstance(update, Update) else None
+        log.error("handler failed", extra={"update": uid, "error": type(context.error).__name__})
+
+    def _handle(self, item: service.Incoming, at: datetime) -> service.Handled:
+        with transaction(self.services.engine) as db:
+            return service.handle(db, item, self.services.config, at)
+
+    def _claim_only(self, update_id: int) -> None:
+        with transaction(self.services.engine) as db:
+            repo.claim_inbox_update(db, update_id=update_id, now=now())
+
+    def _group(self, item: GroupMessage, update_id: int, answer: bool) -> None:
+        with transaction(self.services.engine) as db:
+            service.handle_group(db, chat_id=item.chat_id, update_id=update_id, language_hint=item.language_hint,
+                                 answer=answer, now=now())
