@@ -13,6 +13,7 @@ from pathlib import Path
 
 import typer
 
+from bot.logs import redact_libraries
 from bot.settings import Settings
 from casework import queue
 from dialogs.i18n import available_languages
@@ -62,6 +63,7 @@ def _logging(level: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("transitions").setLevel(logging.WARNING)
+    redact_libraries()  # and whatever their level, their lines never carry arguments (texts, updates, the token)
     factory = logging.getLogRecordFactory()
     if getattr(factory, "intake_extra", False):
         return

@@ -133,6 +133,7 @@ class InboxUpdate(SQLModel, table=True):
     received_at: datetime
     processed_at: datetime | None = None
     attempts: int = 0
+    failed_at: datetime | None = None  # given up: unreadable, or failed too often (content dropped)
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, text, update
+from sqlalchemy import delete, func, null, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -483,3 +483,21 @@ def get_referral(db: Session, *, reference: str) -> Referral | None:
 
 def count_rows(db: Session, table: Any) -> int:
     return int(db.exec(select(func.count()).select_from(table)).one())
+
+
+# ------------------------------------------------------------------------- failed updates
+def fail_inbox_update(db: Session, *, update_id: int, now: datetime) -> bool:
+    """Give up an unprocessed update: marked failed and processed (it stops coming back), one more
+    attempt counted, its content dropped. False when it was processed already."""
+    result = db.exec(  # type: ignore[call-overload]
+        update(InboxUpdate)
+        .where(col(InboxUpdate.update_id) == update_id, col(InboxUpdate.processed_at).is_(None))
+        .values(processed_at=now, failed_at=now, attempts=InboxUpdate.attempts + 1, payload=null(), chat_id=None)
+    )
+    return result.rowcount == 1
+
+
+def count_failed_inbox(db: Session) -> int:
+    """Updates given up and not yet forgotten (processed ids go after three days)."""
+    query = select(func.count()).select_from(InboxUpdate).where(col(InboxUpdate.failed_at).is_not(None))
+    return int(db.exec(query).one())

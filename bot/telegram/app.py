@@ -25,6 +25,7 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHandler
 
+from bot.logs import redact_libraries
 from bot.settings import Settings
 from bot.telegram.flood import FloodWatch
 from bot.telegram.handler import UpdateHandler
@@ -54,6 +55,7 @@ class TelegramBot:
 
     def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
         crypto.configure(settings.encryption_key)
+        redact_libraries()  # python-telegram-bot's own lines never carry texts or updates, at any level
         engine = engine or make_engine(settings.database_url)
         workers = 1 if engine.dialect.name == "sqlite" else 4
         self.services = Services(settings, engine, settings.dialog_config(available_languages()),

@@ -1,20 +1,25 @@
 """The inbox as the shell sees it: updates stored before they are acknowledged, read back in order.
 
-The poller and the webhook store what Telegram delivered; the processor reads what is not yet
-processed; an update that cannot be processed at all is claimed (given up) so that it stops coming back.
+The poller and the webhook store what Telegram delivered, raw, as JSON (python-telegram-bot parses it
+only when it is processed, so an update it cannot parse is one failed row, not a stopped poller); the
+processor reads what is not yet processed; an update that cannot be processed at all is marked failed
+(given up, counted, its content dropped) so that it stops coming back.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from telegram import Update
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from bot.telegram.services import Services, now
 from storage import repo
 from storage.db import transaction
 
-__all__ = ["Inbox", "PendingUpdate"]
+__all__ = ["Inbox", "PendingUpdate", "chat_of"]
+
+log = logging.getLogger(__name__)
 
 PendingUpdate = tuple[int, str | None, dict[str, Any]]  # update id, chat id, payload
 
@@ -23,14 +28,32 @@ class Inbox:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def store(self, updates: list[Update]) -> None:
-        """Commit polled updates (a redelivered id is ignored)."""
-        rows = []
-        for u in updates:
-            chat = u.effective_chat
-            rows.append((u.update_id, str(chat.id) if chat else None, u.to_dict()))
-        with transaction(self.services.engine) as db:
-            repo.add_inbox_updates(db, updates=rows, now=now())
+    def store(self, updates: list[dict[str, Any]]) -> None:
+        """Commit polled updates as Telegram sent them (a redelivered id is ignored). When the batch cannot
+        be stored for what it holds (not because the database is away), each update is stored on its own,
+        and one that cannot be stored at all is kept as its id alone, marked failed: polling goes on."""
+        rows = [(int(u["update_id"]), chat_of(u), u) for u in updates]
+        try:
+            with transaction(self.services.engine) as db:
+                repo.add_inbox_updates(db, updates=rows, now=now())
+        except (OperationalError, InterfaceError):
+            raise  # the database is away: the caller does not acknowledge
+        except SQLAlchemyError:
+            for row in rows:
+                self._store_one(row)
+
+    def _store_one(self, row: PendingUpdate) -> None:
+        try:
+            with transaction(self.services.engine) as db:
+                repo.add_inbox_updates(db, updates=[row], now=now())
+        except (OperationalError, InterfaceError):
+            raise
+        except SQLAlchemyError as exc:
+            log.error("update could not be stored; kept as failed", extra={"update": row[0],
+                                                                          "error": type(exc).__name__})
+            with transaction(self.services.engine) as db:
+                repo.add_inbox_updates(db, updates=[(row[0], None, {"update_id": row[0]})], now=now())
+                repo.fail_inbox_update(db, update_id=row[0], now=now())
 
     def store_raw(self, update_id: int, chat_id: str | None, payload: dict[str, Any]) -> None:
         """Commit one update as the webhook received it."""
@@ -41,11 +64,31 @@ class Inbox:
         with transaction(self.services.engine) as db:
             return [(r.update_id, r.chat_id, r.payload or {}) for r in repo.pending_inbox(db)]
 
-    def give_up(self, update_id: int) -> None:
-        """Mark an update processed without handling it (unreadable, or failed too often)."""
+    def give_up(self, update_id: int) -> int:
+        """Mark an update failed without handling it (unreadable, or failed too often): processed, one
+        more attempt counted, content dropped. Returns how many failed updates the inbox holds now."""
         with transaction(self.services.engine) as db:
-            repo.claim_inbox_update(db, update_id=update_id, now=now())
+            repo.fail_inbox_update(db, update_id=update_id, now=now())
+            return repo.count_failed_inbox(db)
 
     def is_processed(self, update_id: int) -> bool:
         with transaction(self.services.engine) as db:
             return repo.inbox_processed(db, update_id=update_id)
+
+
+def chat_of(payload: dict[str, Any]) -> str | None:
+    """The chat an update belongs to, read from its raw JSON (the processor keeps each chat in order)."""
+    for key in ("message", "edited_message", "channel_post", "my_chat_member", "chat_member"):
+        if isinstance(payload.get(key), dict) and isinstance(payload[key].get("chat"), dict):
+            return _id(payload[key]["chat"].get("id"))
+    query = payload.get("callback_query")
+    if isinstance(query, dict):
+        message = query.get("message") if isinstance(query.get("message"), dict) else {}
+        chat = message.get("chat") if isinstance(message.get("chat"), dict) else {}
+        sender = query.get("from") if isinstance(query.get("from"), dict) else {}
+        return _id(chat.get("id")) or _id(sender.get("id"))
+    return None
+
+
+def _id(value: Any) -> str | None:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else None

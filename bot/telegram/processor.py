@@ -50,22 +50,30 @@ class Processor:
             items = items[:PER_CHAT_ROUND]
             self.wake()
         for update_id, payload in items:
-            try:
-                update = Update.de_json(payload, self.application.bot)
-            except (TypeError, ValueError, KeyError):
-                update = None
+            update = self._parse(update_id, payload)
             if update is None:
-                await self.services.run_db(self.inbox.give_up, update_id)
+                failed = await self.services.run_db(self.inbox.give_up, update_id)
+                log.error("update could not be read; marked failed", extra={"update": update_id, "failed": failed})
                 continue
             await self.application.process_update(update)
             if not await self.services.run_db(self.inbox.is_processed, update_id):
                 if self.retries.was_postponed(update_id):
                     break  # keep this person's order: the next round tries again
                 if self.retries.failed(update_id):
-                    log.error("update dropped after repeated failures", extra={"update": update_id})
-                    await self.services.run_db(self.inbox.give_up, update_id)
+                    failed = await self.services.run_db(self.inbox.give_up, update_id)
+                    log.error("update dropped after repeated failures; marked failed",
+                              extra={"update": update_id, "failed": failed})
                 break  # keep this person's order: retry on the next round
             self.retries.succeeded(update_id)
             if chat_id is not None:
                 await self.floods.seen(chat_id, update)
                 await self.sender.flush(chat_id)
+
+    def _parse(self, update_id: int, payload: dict[str, Any]) -> Update | None:
+        """The stored JSON as python-telegram-bot's Update; None when the library cannot read it (whatever
+        it raises: the content never goes to the log, only its id and the kind of error)."""
+        try:
+            return Update.de_json(payload, self.application.bot)
+        except Exception as exc:  # noqa: BLE001 - any parse failure is this update's alone
+            log.warning("update not parsed", extra={"update": update_id, "error": type(exc).__name__})
+            return None

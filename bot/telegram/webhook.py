@@ -18,6 +18,7 @@ import tornado.web
 
 from bot.settings import Settings
 from bot.telegram.app import ALLOWED_UPDATES, TelegramBot
+from bot.telegram.inbox import chat_of
 
 __all__ = ["make_webhook_app", "run_webhook"]
 
@@ -40,7 +41,7 @@ class _UpdateHandler(tornado.web.RequestHandler):
         except (ValueError, KeyError, TypeError):
             self.set_status(400)
             return
-        chat_id = _chat_of(payload)
+        chat_id = chat_of(payload)
         try:
             await self.bot.services.run_db(self.bot.inbox.store_raw, update_id, chat_id, payload)
         except Exception as exc:  # noqa: BLE001 - not stored: let Telegram deliver it again
@@ -54,18 +55,6 @@ class _UpdateHandler(tornado.web.RequestHandler):
 class _Health(tornado.web.RequestHandler):
     def get(self) -> None:
         self.write({"ok": True})
-
-
-def _chat_of(payload: dict[str, Any]) -> str | None:
-    for key in ("message", "edited_message", "channel_post", "my_chat_member", "chat_member"):
-        if isinstance(payload.get(key), dict) and isinstance(payload[key].get("chat"), dict):
-            return str(payload[key]["chat"].get("id"))
-    query = payload.get("callback_query")
-    if isinstance(query, dict):
-        message = query.get("message") or {}
-        chat = message.get("chat") or {}
-        return str(chat.get("id") or (query.get("from") or {}).get("id"))
-    return None
 
 
 def make_webhook_app(bot: TelegramBot, secret: str, path: str) -> tornado.web.Application:
