@@ -41,7 +41,7 @@ _BUTTONS: dict[str, Msg] = {
 class FileRef:
     id: int | None
     kind: str
-    status: str  # stored, too_large, failed, pending, not_kept, or not_fetched (not looked at yet)
+    status: str  # stored, too_large, over_quota, failed, pending, not_kept, or not_fetched (not looked at yet)
     mime: str | None = None
     size: int | None = None
     sha256: str | None = None

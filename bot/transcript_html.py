@@ -27,6 +27,7 @@ KIND_NAMES = {
 FILE_STATUS = {
     "stored": "sparad", "too_large": "för stor, inte mottagen", "failed": "kunde inte hämtas",
     "pending": "hämtas", "not_fetched": "inte hämtad än", "not_kept": "inte sparad (skickad utanför berättelsen)",
+    "over_quota": "över dagens gräns för filer, inte hämtad",
 }
 
 _TEMPLATE = """<!DOCTYPE html>

@@ -39,6 +39,7 @@ __all__ = [
     "file_candidates",
     "file_content",
     "files_of",
+    "files_since",
     "get_message",
     "get_person",
     "get_translating",
@@ -96,7 +97,8 @@ class StoredFile(SQLModel, table=True):
     """A voice message, photo or document the person sent, downloaded after the update's transaction.
 
     status: `pending` (a download failed, tried again), `stored`, `too_large` (over the limit: the
-    person was told), `failed` (given up), `not_kept` (sent where the intake did not take it).
+    person was told), `over_quota` (past the person's daily quota: not downloaded, the person was told
+    once a day), `failed` (given up), `not_kept` (sent where the intake did not take it).
     """
 
     __tablename__ = "stored_file"
@@ -247,6 +249,17 @@ def _mime(value: Any) -> str | None:
     never holds free text."""
     text = str(value or "").split(";")[0].strip().lower()
     return text if _MIME.fullmatch(text) else None
+
+
+def files_since(db: Session, *, person_id: int, since: datetime, statuses: Sequence[str]) -> tuple[int, int]:
+    """How many of the person's files, and how many bytes (known sizes), in these statuses since `since`."""
+    query = (select(func.count(), func.coalesce(func.sum(StoredFile.size), 0))
+             .select_from(StoredFile)
+             .join(TranscriptEntry, col(TranscriptEntry.id) == col(StoredFile.transcript_entry_id))
+             .where(TranscriptEntry.person_id == person_id, col(StoredFile.status).in_(list(statuses)),
+                    col(StoredFile.created_at) >= since))
+    count, size = db.exec(query).one()
+    return int(count), int(size)
 
 
 def files_of(db: Session, *, entry_ids: Sequence[int]) -> dict[int, StoredFile]:

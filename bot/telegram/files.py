@@ -4,7 +4,9 @@ update's transaction and kept with the referral; and files sent on to an interpr
 Only what the intake took is kept: a file sent to `account`, or after submission (the dialog answered
 it with "saved" or "added to your case"); a photo sent to another question is not. A file over the
 limit (Telegram lets a bot download up to 20 MB) is not fetched, and the person is told so politely
-in their language. A failed download is tried again later, a few times.
+in their language. A failed download is tried again later, a few times. After submission a person may keep sending files
+to their case: beyond the day's quota (casework.quotas: a count and a size) a file is not downloaded,
+and the person is told once a day, in their language, to send the rest later or bring the papers.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from telegram import Bot, InputFile
 from telegram.error import BadRequest, TelegramError
 
+from casework import quotas
 from dialogs import prompts
 from dialogs.events import Reply
 from dialogs.i18n import render
@@ -81,6 +84,10 @@ def _decide(engine: Engine, limit: int) -> tuple[list[_Job], int]:
                 _too_large(db, entry.person_id, entry.id, entry.kind, now, fields)
                 too_large += 1
                 continue
+            if not _fits(db, entry.person_id, size, now):
+                _over_quota(db, entry.person_id, entry.id, entry.kind, now, fields)
+                too_large += 1
+                continue
             store.note_file(db, entry_id=entry.id, kind=entry.kind, status="pending", now=now,
                             next_attempt_at=now + LEASE, **fields)
             jobs.append(_Job(entry.id, entry.kind, str(data["file_id"]), size, fields["mime"], fields["file_name"]))
@@ -107,9 +114,39 @@ def _too_large(db: Any, person_id: int, entry_id: int, kind: str, now: datetime,
                         data={"msgs": [m.to_json() for m in reply.texts]}, language=language, now=now)
 
 
+def _fits(db: Any, person_id: int, size: int | None, now: datetime, *, counting_itself: bool = False) -> bool:
+    """Whether one more file fits in the person's day (casework.quotas); `counting_itself`: the file's
+    own row is already among the pending ones (its size was not known when it was taken)."""
+    count, total = store.files_since(db, person_id=person_id, since=now - quotas.QUOTA_DAY,
+                                     statuses=("stored", "pending"))
+    return quotas.file_fits(files_today=count - counting_itself, bytes_today=total, size=size)
+
+
+def _over_quota(db: Any, person_id: int, entry_id: int, kind: str, now: datetime, fields: dict[str, Any]) -> None:
+    """Past the day's quota: not downloaded; the person is told once a day, in their language."""
+    told, _ = store.files_since(db, person_id=person_id, since=now - quotas.QUOTA_DAY, statuses=("over_quota",))
+    store.note_file(db, entry_id=entry_id, kind=kind, status="over_quota", now=now, **fields)
+    log.info("file over the daily quota", extra={"entry": entry_id})
+    person = store.get_person(db, person_id=person_id)
+    if told or person is None or person.id is None:
+        return
+    language = person.language or "en"
+    repo.add_outbox(db, channel=person.channel, chat_id=person.chat_id, action="send",
+                    payload={"text": render(prompts.FILES_OVER_QUOTA, language)}, now=now)
+    repo.add_transcript(db, person_id=person.id, direction="out", kind="message",
+                        data={"msgs": [prompts.FILES_OVER_QUOTA.to_json()]}, language=language, now=now)
+
+
 def _settle(engine: Engine, job: _Job, outcome: str, content: bytes | None, size: int | None) -> None:
     now = _now()
     with transaction(engine) as db:
+        entry = db.get(TranscriptEntry, job.entry_id) if outcome == "stored" and job.size is None else None
+        if entry is not None and content is not None and not _fits(db, entry.person_id, len(content), now,
+                                                                   counting_itself=True):
+            # its size was not known when it was taken: it counts now, and the content is not kept
+            _over_quota(db, entry.person_id, job.entry_id, job.kind, now,
+                        {"mime": job.mime, "size": len(content), "file_name": job.file_name})
+            return
         if outcome == "stored" and content is not None:
             store.note_file(db, entry_id=job.entry_id, kind=job.kind, status="stored", now=now, content=content,
                             size=len(content), sha256=hashlib.sha256(content).hexdigest(), stored_at=now)
