@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from casework.steps import CaseError
-from dialogs import prompts
+from dialogs import limits, prompts
 from dialogs.events import Reply
 from dialogs.i18n import Msg, render
 from storage import interpreting as store
@@ -74,8 +74,8 @@ def _send(db: Session, referral: Referral, *, text: str, kind: str, data: dict, 
     person = store.get_person(db, person_id=referral.person_id)
     if person is None or person.id is None:
         raise CaseError(f"Personen i {referral.reference} finns inte kvar.")
-    repo.add_outbox(db, channel=person.channel, chat_id=person.chat_id, action="send", payload={"text": text[:4096]},
-                    now=now)
+    repo.add_outbox(db, channel=person.channel, chat_id=person.chat_id, action="send",
+                    payload={"text": limits.cut(text)}, now=now)
     repo.add_transcript(db, person_id=person.id, direction="out", kind=kind, text=shown_text, data=data,
                         language=language, now=now)
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlmodel import Session
 
 from casework import interpreting, notices, queue
-from dialogs import engine, personal_data, prompts
+from dialogs import engine, limits, personal_data, prompts
 from dialogs.events import (
     CloseLive,
     Command,
@@ -249,7 +249,7 @@ def render_reply(reply: Reply, language: str) -> dict[str, Any]:
 
 
 def _text(texts: tuple[Msg, ...] | list[Msg], language: str) -> str:
-    return "\n\n".join(render(m, language) for m in texts)[:4096]
+    return limits.cut("\n\n".join(render(m, language) for m in texts))
 
 
 def _keyboard(buttons: Any, language: str) -> list[list[dict[str, str]]]:
@@ -282,7 +282,7 @@ class Outbox:
             # The press is answered first, so the person's button stops spinning at once.
             payload: dict[str, Any] = {"callback_id": self.incoming.callback_id}
             if toast is not None:
-                payload["text"] = render(toast.msg, language)[:200]
+                payload["text"] = limits.cut(render(toast.msg, language), limits.TOAST)
             self._add("answer_callback", payload)
         for effect in outcome.effects:
             if isinstance(effect, Send):
@@ -313,7 +313,7 @@ class Outbox:
         else:
             shown = show(answer, language)
             texts = [Msg.from_json(m) for m in intake.live_texts or []]
-            self._add("edit_text", {"text": f"{_text(texts, language)}\n\n✓ {shown}"[:4096]},
+            self._add("edit_text", {"text": limits.cut(f"{_text(texts, language)}\n\n✓ {shown}")},
                       target=intake.live_outbox_id)
         intake.live_outbox_id = None
         intake.live_texts = None

@@ -20,6 +20,7 @@ from casework import deadlines
 from casework.interpreting import may_use
 from casework.notices import deadlines_notice
 from casework.staff import COMMANDS, Role, allowed
+from dialogs import limits
 from dialogs.events import Command, Press, Text
 from dialogs.service import Incoming
 from storage import interpreting as interp_store
@@ -28,7 +29,6 @@ from storage.db import transaction
 
 __all__ = ["announce_deadlines", "forget_translators", "handle_staff", "is_staff_event"]
 
-_LIMIT = 4000  # a Telegram message holds 4,096 characters
 ANSWER = "answer"  # a plain message from an interpreter with a line open: its translation
 _TRANSLATOR_ROLES = (Role.INTERPRETER, Role.ADMIN)
 
@@ -116,15 +116,16 @@ def handle_staff(engine: Engine, item: Incoming, now: datetime) -> bool:
             _translators.add(staff.telegram_user_id)
         if item.callback_id is not None:
             repo.add_outbox(db, channel="telegram", chat_id=item.chat_id, action="answer_callback",
-                            payload={"callback_id": item.callback_id, "text": reply.text[:200]}, now=now)
+                            payload={"callback_id": item.callback_id, "text": limits.cut(reply.text, limits.TOAST)},
+                            now=now)
             if reply.claimed and item.message_id is not None:
                 repo.add_outbox(db, channel="telegram", chat_id=item.chat_id, action="edit_markup",
                                 payload={"keyboard": [[{"text": f"Tagen av {staff.name}", "data": "s:taken:-"}]],
                                          "message_id": item.message_id}, now=now)
             return True
-        for start in range(0, len(reply.text), _LIMIT):
+        for piece in limits.split(reply.text):  # Telegram's 4,096 are UTF-16 units: an emoji is two
             repo.add_outbox(db, channel="telegram", chat_id=item.chat_id, action="send",
-                            payload={"text": reply.text[start : start + _LIMIT]}, now=now)
+                            payload={"text": piece}, now=now)
         for filename, content in reply.documents:
             repo.add_outbox(db, channel="telegram", chat_id=item.chat_id, action="send_document",
                             payload={"filename": filename, "content": base64.b64encode(content).decode(),
