@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes
 from bot.telegram import staff
 from bot.telegram.retries import Retries
 from bot.telegram.services import Services, now
-from bot.telegram.translate import GroupMessage, Ignored, translate
+from bot.telegram.translate import GroupMessage, GroupPress, Ignored, translate
 from dialogs import service
 from storage import repo
 from storage.db import transaction
@@ -39,6 +39,10 @@ class UpdateHandler:
             await run_db(self._claim_only, update.update_id)
         elif isinstance(item, GroupMessage) and item.chat_id == self.services.config.staff_chat_id:
             await run_db(self._claim_only, update.update_id)  # the staff chat talks among itself
+        elif isinstance(item, GroupPress):
+            # the claim button in the staff chat; from anyone else nothing, and never the intake
+            if not await run_db(staff.handle_staff, self.services.engine, item.incoming, at):
+                await run_db(self._press_only, item.incoming)
         elif isinstance(item, GroupMessage):
             answer = item.chat_id not in self._answered_groups
             await run_db(self._group, item, update.update_id, answer)
@@ -71,6 +75,15 @@ class UpdateHandler:
     def _claim_only(self, update_id: int) -> None:
         with transaction(self.services.engine) as db:
             repo.claim_inbox_update(db, update_id=update_id, now=now())
+
+    def _press_only(self, item: service.Incoming) -> None:
+        """Answer the press (its button stops spinning) and do nothing else."""
+        with transaction(self.services.engine) as db:
+            if item.update_id is not None and not repo.claim_inbox_update(db, update_id=item.update_id, now=now()):
+                return
+            if item.callback_id is not None:
+                repo.add_outbox(db, channel="telegram", chat_id=item.chat_id, action="answer_callback",
+                                payload={"callback_id": item.callback_id}, now=now())
 
     def _group(self, item: GroupMessage, update_id: int, answer: bool) -> None:
         with transaction(self.services.engine) as db:

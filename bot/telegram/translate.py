@@ -10,7 +10,7 @@ from telegram.constants import ChatType
 from dialogs.events import Command, Media, Press, Text
 from dialogs.service import Incoming
 
-__all__ = ["GroupMessage", "Ignored", "translate"]
+__all__ = ["GroupMessage", "GroupPress", "Ignored", "translate"]
 
 _MEDIA = ("voice", "audio", "document", "video", "video_note", "animation", "sticker")
 
@@ -22,20 +22,30 @@ class GroupMessage:
 
 
 @dataclass(frozen=True)
+class GroupPress:
+    """A staff button (`s:...`) pressed outside a private chat: the claim button in the staff chat. Only
+    a staff command may come of it; for anyone else it is nothing (never the intake, whose stored chat
+    would move to the group)."""
+
+    incoming: Incoming
+
+
+@dataclass(frozen=True)
 class Ignored:
     """An update that asks nothing of the intake (an edit, a member change, a channel post)."""
 
     reason: str
 
 
-def translate(update: Update) -> Incoming | GroupMessage | Ignored:
+def translate(update: Update) -> Incoming | GroupMessage | GroupPress | Ignored:
     if update.callback_query is not None:
         query = update.callback_query
         chat = query.message.chat if query.message is not None else None
-        if chat is not None and chat.type != ChatType.PRIVATE and not (query.data or "").startswith("s:"):
+        in_group = chat is not None and chat.type != ChatType.PRIVATE
+        if in_group and not (query.data or "").startswith("s:"):
             return Ignored("press outside a private chat")
         user = query.from_user
-        return Incoming(
+        incoming = Incoming(
             channel="telegram",
             external_id=str(user.id),
             chat_id=str(chat.id if chat is not None else user.id),
@@ -45,6 +55,7 @@ def translate(update: Update) -> Incoming | GroupMessage | Ignored:
             callback_id=query.id,
             message_id=query.message.message_id if query.message is not None else None,
         )
+        return GroupPress(incoming) if in_group else incoming
     message = update.message
     if message is None:
         return Ignored("not a new message")
