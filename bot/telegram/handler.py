@@ -22,15 +22,17 @@ from dialogs import service
 from storage import repo
 from storage.db import transaction
 
-__all__ = ["UpdateHandler"]
+__all__ = ["MAX_GROUPS", "UpdateHandler"]
 
 log = logging.getLogger(__name__)
+MAX_GROUPS = 10_000  # groups remembered as told that the bot works in private chats
 
 
 class UpdateHandler:
     def __init__(self, services: Services, retries: Retries) -> None:
         self.services, self.retries = services, retries
-        self._answered_groups: set[str] = set()  # groups told once, in memory only: nothing is stored
+        # groups told once, in memory only (nothing is stored); the oldest forgotten past MAX_GROUPS
+        self._answered_groups: dict[str, None] = {}
 
     async def on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         item = translate(update)
@@ -46,7 +48,7 @@ class UpdateHandler:
         elif isinstance(item, GroupMessage):
             answer = item.chat_id not in self._answered_groups
             await run_db(self._group, item, update.update_id, answer)
-            self._answered_groups.add(item.chat_id)
+            self._remember_group(item.chat_id)
         elif staff.is_staff_event(item) and await run_db(staff.handle_staff, self.services.engine, item, at):
             return
         else:
@@ -62,6 +64,11 @@ class UpdateHandler:
                                                   "state": handled.state})
             if handled.reference:
                 log.info("referral submitted", extra={"person": handled.person_id})
+
+    def _remember_group(self, chat_id: str) -> None:
+        self._answered_groups[chat_id] = None
+        while len(self._answered_groups) > MAX_GROUPS:  # a group forgotten is at worst told once more
+            del self._answered_groups[next(iter(self._answered_groups))]
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Only the kind of error and the update id: never the update's content.

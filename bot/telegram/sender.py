@@ -48,7 +48,10 @@ def _markup(keyboard: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup
 class OutboxSender:
     def __init__(self, bot: Bot, engine: Engine, run_db: Any) -> None:
         self.bot, self.engine, self.run_db = bot, engine, run_db
-        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # one lock per chat being sent to, dropped when no one holds or waits for it (memory follows
+        # the chats of the moment, not every chat ever written to)
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._lock_users: dict[str, int] = {}
         self._claimed: set[int] = set()  # rows this worker took and has not settled
 
     async def flush(self, chat_id: str | None = None) -> int:
@@ -85,16 +88,26 @@ class OutboxSender:
         self._claimed.clear()
 
     async def _flush_chat(self, chat_id: str, rows: list[dict[str, Any]]) -> int:
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        self._lock_users[chat_id] = self._lock_users.get(chat_id, 0) + 1
+        try:
+            async with lock:
+                return await self._send_rows(chat_id, rows)
+        finally:
+            self._lock_users[chat_id] -= 1
+            if not self._lock_users[chat_id]:
+                del self._lock_users[chat_id], self._locks[chat_id]
+
+    async def _send_rows(self, chat_id: str, rows: list[dict[str, Any]]) -> int:
         settled = 0
-        async with self._locks[chat_id]:
-            for i, row in enumerate(rows):
-                status, message_id, retry = await self._send(chat_id, row)
-                await self.run_db(self._mark, row["id"], status, message_id, retry)
-                if status == "pending":
-                    # keep the chat's order: the rest waits for this one (and is released for retry)
-                    await self.run_db(self._release, [r["id"] for r in rows[i + 1 :]], retry)
-                    break
-                settled += 1
+        for i, row in enumerate(rows):
+            status, message_id, retry = await self._send(chat_id, row)
+            await self.run_db(self._mark, row["id"], status, message_id, retry)
+            if status == "pending":
+                # keep the chat's order: the rest waits for this one (and is released for retry)
+                await self.run_db(self._release, [r["id"] for r in rows[i + 1 :]], retry)
+                break
+            settled += 1
         return settled
 
     def _release(self, outbox_ids: list[int], retry: datetime | None) -> None:

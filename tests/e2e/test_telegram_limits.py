@@ -7,6 +7,10 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
+from telegram import Update
+
+from bot.telegram import flood, handler
 from bot.telegram.app import TelegramBot
 from storage import repo
 from storage.db import transaction
@@ -42,3 +46,31 @@ async def test_a_story_in_emoji_reaches_the_caseworker_whole(fake: FakeBotApi, b
     texts = [m.get("text") or "" for m in fake.messages(CASEWORKER)]
     assert texts and all(_utf16_len(t) <= 4096 for t in texts)
     assert "😀" * 1990 in "".join(texts), "the whole story arrives, in as many messages as it takes"
+
+
+async def test_the_flood_watch_forgets_quiet_chats(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(flood, "monotonic", lambda: clock[0])
+    watch = flood.FloodWatch(None)  # type: ignore[arg-type]  # no chat floods here: no database needed
+    for chat in range(5000):
+        update = Update.de_json({"update_id": chat, "message": {
+            "message_id": 1, "date": 0, "text": "hej", "chat": {"id": 10_000 + chat, "type": "private"},
+            "from": {"id": 10_000 + chat, "is_bot": False, "first_name": "T"}}}, None)
+        await watch.seen(str(10_000 + chat), update)
+        clock[0] += 1.0  # one new chat a second: each is quiet again after the window
+    held = len(watch._recent) + len(watch._told)
+    assert held <= 2 * (flood.FLOOD_WINDOW + 1) + 1000, f"{held} chats held in memory after 5,000 came and went"
+
+
+async def test_groups_told_once_are_remembered_within_a_bound(fake: FakeBotApi, bot: TelegramBot,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(handler, "MAX_GROUPS", 5, raising=False)
+    for group in range(12):
+        person = Person(fake, 5800 + group, "sv")
+        before = person.work_done()
+        fake.send_text(5800 + group, "hej", chat_type="supergroup", chat_id=-(900 + group))
+        await person.settle(before)
+    assert len(bot.handler._answered_groups) <= 5
+    assert len(bot.sender._locks) <= 1, "the sender holds no lock for chats it is not sending to"
+    told = [g for g in range(12) if fake.messages(-(900 + g))]
+    assert told == list(range(12)), "each group was told once that the bot works in private chats"
