@@ -69,3 +69,24 @@ async def test_library_log_lines_never_carry_content_at_any_level(
     logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in library)
     for piece in ("0709876543", "Kerstin", "Ölund", "\\u00d6lund", "TEST-TOKEN"):
         assert piece not in logged, f"a library log line carries content: {piece}"
+
+
+async def test_the_librarys_own_parse_error_line_carries_no_content(fake: FakeBotApi,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    """Should anything still call Bot.get_updates: its CRITICAL "Error while parsing updates" line keeps its
+    wording, and loses the batch it used to print."""
+    from telegram import Bot
+
+    from bot.logs import redact_libraries
+    from tests.e2e.harness import TOKEN
+
+    redact_libraries()
+    caplog.set_level(logging.DEBUG)
+    fake.send_update(_unparsable(fake, 6103))
+    async with Bot(TOKEN, base_url=fake.base_url, base_file_url=fake.base_file_url) as plain:
+        with pytest.raises(Exception):  # noqa: B017 - whatever the library raises, the log is the point
+            await plain.get_updates(timeout=0)
+    [line] = [r for r in caplog.records if "Error while parsing updates" in r.getMessage()]
+    assert line.levelno == logging.CRITICAL
+    shown = f"{line.getMessage()} {line.exc_text or ''}"
+    assert "0709876543" not in shown and "Kerstin" not in shown and "Received data was '‹redacted›'" in shown
