@@ -31,7 +31,7 @@ async def test_an_unparsable_update_is_stored_marked_failed_and_polling_goes_on(
 ) -> None:
     _logging("DEBUG")  # the most talkative setting a municipality could choose
     caplog.set_level(logging.DEBUG)
-    logging.getLogger("telegram").setLevel(logging.DEBUG)  # even python-telegram-bot's own request lines
+    caplog.set_level(logging.DEBUG, logger="telegram")  # even python-telegram-bot's own request lines
     ada = Person(fake, 6101, "sv")
     before = ada.work_done()
     # one getUpdates batch: the broken update between two messages of the person
@@ -59,7 +59,7 @@ async def test_library_log_lines_never_carry_content_at_any_level(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     for name in ("telegram", "httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.DEBUG)
+        caplog.set_level(logging.DEBUG, logger=name)  # restored after the test
     bea = Person(fake, 6102, "sv")
     await bea.type("/start")
     await bea.press("q:language:sv")

@@ -10,6 +10,7 @@ Create Date: 2026-12-05 23:50:00.000000
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = '0008'
@@ -20,7 +21,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table('inbox_update', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('failed_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('failed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
