@@ -36,7 +36,7 @@ def queue_text(page: QueuePage, *, empty: str = "Kön är tom.") -> str:
                      q.municipality_sv, q.language_sv, q.caseworker or "–", _date(q.created_at)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(_HEAD))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    more = f"\nVisar {len(page.lines)} av {page.total}." if page.next else ""
+    more = f"\nVisar {len(page.lines)} av {page.total_sv}." if page.next else ""
     return "\n".join(lines) + more
 
 

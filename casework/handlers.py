@@ -118,7 +118,7 @@ def _queue(ctx: Context, cmd: ShowQueue) -> Result[QueuePage]:
     staff = ctx.access.staff
     assert staff.id is not None
     page = queue_page(ctx.db, cmd.filters, staff_id=staff.id, interpreter=staff.role == Role.INTERPRETER, now=ctx.now)
-    return Result(f"{page.total} ärenden." if page.total else "Kön är tom.", page)
+    return Result(f"{page.total_sv} ärenden." if page.total else "Kön är tom.", page)
 
 
 @handles(ShowDue)

@@ -37,11 +37,12 @@ from storage import repo
 from storage.models import Referral, ReferralEvent
 
 __all__ = [
-    "ActionRow", "AnswerRow", "CaseView", "ConsentRecord", "Correction", "QueueFilters", "QueueLine", "QueuePage",
-    "ReasonRow", "Struck", "TimelineEntry", "actor_name", "case_view", "municipality_codes", "queue_page",
+    "COUNT_CAP", "ActionRow", "AnswerRow", "CaseView", "ConsentRecord", "Correction", "QueueFilters", "QueueLine",
+    "QueuePage", "ReasonRow", "Struck", "TimelineEntry", "actor_name", "case_view", "municipality_codes", "queue_page",
 ]
 
 PAGE = 50
+COUNT_CAP = 1000  # a page says "fler än 1000" rather than count 100,000 cases each time
 
 
 # ------------------------------------------------------------------------------ the queue
@@ -87,8 +88,12 @@ class QueueLine:
 @dataclass(frozen=True)
 class QueuePage:
     lines: tuple[QueueLine, ...]
-    total: int  # how many match the filters
+    total: int  # how many match the filters, counted up to COUNT_CAP
     next: str | None  # the page marker of the next page; None on the last page
+
+    @property
+    def total_sv(self) -> str:
+        return f"fler än {COUNT_CAP}" if self.total > COUNT_CAP else str(self.total)
 
 
 _STATUSES = {"open": ("new", "in_progress"), "new": ("new",), "in_progress": ("in_progress",),
@@ -168,7 +173,7 @@ def _query(db: Session, f: QueueFilters, *, staff_id: int, interpreter: bool, no
 
 
 def queue_page(db: Session, filters: QueueFilters, *, staff_id: int, interpreter: bool, now: datetime) -> QueuePage:
-    query = _query(db, filters, staff_id=staff_id, interpreter=interpreter, now=now)
+    query = store.searched(db, _query(db, filters, staff_id=staff_id, interpreter=interpreter, now=now))
     limit = max(1, min(filters.limit, 200))
     after = _cursor(filters.after) if filters.after else None
     rows = store.queue_page(db, query=query, after=after, limit=limit + 1)
@@ -186,7 +191,7 @@ def queue_page(db: Session, filters: QueueFilters, *, staff_id: int, interpreter
             municipality_sv=_municipality_sv(r.moved_from), language=r.language, language_sv=language_sv(r.language),
             caseworker=names.get(r.caseworker_id) if r.caseworker_id else None,
             interpreter=names.get(r.interpreter_id) if r.interpreter_id else None, created_at=r.created_at))
-    total = store.queue_count(db, query=query)
+    total = store.queue_count(db, query=query, cap=COUNT_CAP)
     return QueuePage(tuple(lines), total, _cursor_text(rows[-1]) if more and rows else None)
 
 

@@ -2,16 +2,17 @@
 case's version check, events and the access log with its shell. The caller owns the transaction.
 
 The queue is walked with a keyset (the last row's sort key), never an offset, so page 2,000 costs what
-page 1 costs; `ix_referral_queue` serves the order of the cases without a running clock.
+page 1 costs; `ix_referral_queue` (priority, age, id) serves the order of the cases without a running clock.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, or_, tuple_, update
+from sqlalchemy import func, tuple_, update
 from sqlmodel import Session, col, select
 
 from storage.models import CaseRead, Referral, ReferralEvent, Staff
@@ -27,6 +28,7 @@ __all__ = [
     "queue_count",
     "queue_page",
     "record_read",
+    "searched",
     "set_caseworker",
     "staff_names",
 ]
@@ -49,6 +51,7 @@ class QueueQuery:
     unassigned: bool = False
     interpreter_id: int | None = None
     reference: str | None = None  # a part of the reference, e.g. "0042"
+    ids: tuple[int, ...] | None = None  # set here: the referrals whose reference matched
 
 
 @dataclass(frozen=True)
@@ -115,30 +118,60 @@ def _where(query, q: QueueQuery):  # type: ignore[no-untyped-def]
         query = query.where(col(Referral.caseworker_id).is_(None))
     if q.interpreter_id is not None:
         query = query.where(Referral.interpreter_id == q.interpreter_id)
-    if q.reference:
+    if q.ids is not None:
+        query = query.where(col(Referral.id).in_(list(q.ids)))
+    elif q.reference:
         query = query.where(col(Referral.reference).contains(q.reference.upper(), autoescape=True))
     return query
+
+
+_SEARCH_LIMIT = 500
+
+
+def searched(db: Session, q: QueueQuery) -> QueueQuery:
+    """A reference search matches few cases: find them first (a scan of the small reference index), so the
+    page is not found by walking the whole queue in order for them."""
+    if not q.reference or q.ids is not None:
+        return q
+    exact = db.exec(select(Referral.id).where(Referral.reference == q.reference.strip().upper())).first()
+    if exact is not None:  # the whole reference, pasted: its unique index
+        return replace(q, ids=(int(exact),))
+    found = db.exec(select(Referral.id).where(col(Referral.reference).contains(q.reference.upper(), autoescape=True))
+                    .limit(_SEARCH_LIMIT + 1)).all()
+    return q if len(found) > _SEARCH_LIMIT else replace(q, ids=tuple(int(i) for i in found if i is not None))
 
 
 def queue_page(db: Session, *, query: QueueQuery, after: QueueCursor | None = None,
                limit: int = 50) -> list[QueueRow]:
     """One page of the queue in its order: running IVO clocks first (soonest first), then priority
-    (urgent, high, medium, low), then oldest first; `after` is the last row of the previous page."""
-    stmt = _where(select(*_COLUMNS), query)
+    (urgent, high, medium, low), then oldest first; `after` is the last row of the previous page.
+
+    Two index walks, each in its own order: the few cases with a running clock, then the rest by
+    `ix_referral_queue` (priority, age, id); neither sorts the whole queue."""
     due, rank, created, rid = (col(Referral.ivo_due_at), col(Referral.priority_rank), col(Referral.created_at),
                                col(Referral.id))
-    if after is not None and after.ivo_due_at is not None:
-        stmt = stmt.where(or_(due.is_(None), tuple_(due, rank, created, rid)
-                              > tuple_(after.ivo_due_at, after.priority_rank, after.created_at, after.id)))
-    elif after is not None:
-        stmt = stmt.where(due.is_(None), tuple_(rank, created, rid) > tuple_(after.priority_rank, after.created_at,
-                                                                             after.id))
-    stmt = stmt.order_by(due.is_(None), due, rank, created, rid).limit(limit)
-    return [QueueRow(*row) for row in db.exec(stmt).all()]  # type: ignore[call-overload]
+    rows: list[Any] = []
+    query = searched(db, query)
+    if query.clock != "none" and (after is None or after.ivo_due_at is not None):
+        clocked = _where(select(*_COLUMNS), query).where(due.is_not(None))
+        if after is not None:
+            clocked = clocked.where(tuple_(due, rank, created, rid)
+                                    > tuple_(after.ivo_due_at, after.priority_rank, after.created_at, after.id))
+        rows += db.exec(clocked.order_by(due, rank, created, rid).limit(limit)).all()  # type: ignore[call-overload]
+        after = None
+    if len(rows) < limit and query.clock in (None, "none"):
+        plain = _where(select(*_COLUMNS), query).where(due.is_(None))
+        if after is not None:
+            plain = plain.where(tuple_(rank, created, rid) > tuple_(after.priority_rank, after.created_at, after.id))
+        rows += db.exec(plain.order_by(rank, created, rid).limit(limit - len(rows))).all()  # type: ignore[call-overload]
+    return [QueueRow(*row) for row in rows]
 
 
-def queue_count(db: Session, *, query: QueueQuery) -> int:
-    return int(db.exec(_where(select(func.count()).select_from(Referral), query)).one())
+def queue_count(db: Session, *, query: QueueQuery, cap: int = 1000) -> int:
+    """How many cases match, counted up to `cap` (+1 means "more than cap"): a page never counts the whole
+    table, whatever the filters."""
+    matching = _where(select(Referral.id), searched(db, query)).limit(cap + 1).subquery()
+    return int(db.exec(select(func.count()).select_from(matching)).one())  # type: ignore[call-overload]
 
 
 # ------------------------------------------------------------------------- staff
