@@ -20,13 +20,11 @@ from bot import staffview
 from casework import commands as c
 from casework.conversation import Conversation
 from casework.errors import InvalidInput
-from casework.handlers import Claimed, MonthFigures
-from casework.interpreting import LineToTranslate
 from casework.labels import fold
-from casework.letters import Letter
 from casework.permissions import Actor
 from casework.steps import STEP_KINDS, step_kind
 from casework.transcript import Transcript
+from casework.translating import LineToTranslate
 from casework.views import CaseView, QueueFilters, QueuePage
 
 __all__ = ["COMMANDS", "HELP", "INTERPRETER_HELP", "StaffReply", "parse", "parse_filters", "render", "run"]
@@ -234,6 +232,8 @@ def parse(command: str, args: str) -> c.Command:
 def render(result: c.Result, *, shell_hint: str = "telegram") -> StaffReply:
     """The reply to a command's result: text, and documents or files where the result has them."""
     from bot import interpreting
+    from casework.handlers import Claimed, MonthFigures  # the staff side only: letters and charts load here
+    from casework.letters import Letter
 
     data, ref = result.data, result.reference or ""
     if isinstance(data, QueuePage):

@@ -10,9 +10,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.transcript_html import FILE_STATUS, KIND_NAMES
-from casework.interpreting import LineToTranslate
 from casework.labels import language_sv
 from casework.transcript import TranscriptLine
+from casework.translating import LineToTranslate
 from casework.views import CaseView, QueuePage
 
 __all__ = ["case_text", "line_text", "messages_lines", "queue_text"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from casework import labels, queue, steps
@@ -38,8 +39,6 @@ from casework.commands import (
     handles,
 )
 from casework.errors import CaseError, InvalidInput
-from casework.letters import KINDS, CaseEvent, CaseFacts, Letter, render_letter
-from casework.report import InvalidMonth, MonthlyReport, monthly_report, report_chart
 from casework.staff import Role
 from casework.transcript import Transcript
 from casework.views import CaseView, QueueFilters, QueuePage, case_view, queue_page
@@ -47,6 +46,10 @@ from storage import casework as store
 from storage import interpreting as files
 from storage import repo
 from storage.models import Referral, ReferralEvent, Staff
+
+if TYPE_CHECKING:  # loaded when first used: the bot's hot path does not carry Word and chart libraries
+    from casework.letters import Letter
+    from casework.report import MonthlyReport
 
 __all__ = ["Claimed", "MonthFigures", "ReplySent", "StepRecorded", "notify"]
 
@@ -166,6 +169,8 @@ def _show_file(ctx: Context, cmd: ShowFile) -> Result[FileContent]:
 
 @handles(MonthReport)
 def _report(ctx: Context, cmd: MonthReport) -> Result[MonthFigures]:
+    from casework.report import InvalidMonth, monthly_report, report_chart
+
     try:
         report = monthly_report(ctx.db, month=cmd.month.strip())
     except InvalidMonth as exc:
@@ -291,6 +296,8 @@ def _assign(ctx: Context, cmd: AssignInterpreter) -> Result[None]:
 
 @handles(DraftLetter)
 def _letter(ctx: Context, cmd: DraftLetter) -> Result[Letter]:
+    from casework.letters import KINDS, CaseEvent, CaseFacts, render_letter
+
     referral = _case(ctx)
     kind = cmd.kind.strip().lower()
     if kind not in KINDS:
