@@ -67,7 +67,7 @@ def case_text(view: CaseView) -> str:
     lines += messages_lines(v.messages)
     lines += ["", "Skäl:"]
     for r in v.reasons:
-        lines.append(f"• {r.text} [{r.signal}, policy {r.section or '–'}]")
+        lines.append(f"• {r.text} – {'; '.join(r.answers)} [{r.signal}, policy {r.section or '–'}]")
     lines += ["", "Rekommenderade åtgärder:"]
     for act in v.actions:
         if not act.steps:

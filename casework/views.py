@@ -220,7 +220,7 @@ class ReasonRow:
     signal: str
     section: str | None
     text: str  # the rule's Swedish reason
-    answers: tuple[str, ...]  # "question: answer", in Swedish
+    answers: tuple[str, ...]  # "question: answer", in Swedish (what made the signal hold)
 
 
 @dataclass(frozen=True)
@@ -295,7 +295,7 @@ class CaseView:
     reasons: tuple[ReasonRow, ...]
     actions: tuple[ActionRow, ...]
     consents: tuple[ConsentRecord, ...]
-    timeline: tuple[TimelineEntry, ...]
+    timeline: tuple[TimelineEntry, ...]  # in the order things happened (a step's own date), then as recorded
     messages: tuple[TranscriptLine, ...]  # the person's own messages and the caseworkers' to the person
 
 
@@ -375,6 +375,16 @@ def _action_info() -> dict[str, tuple[str, str | None]]:
     return info
 
 
+def _reason_text(reason: Mapping[str, Any]) -> str:
+    """The rule's own sentence, without the raw answer ids the assessment appends ("(had_support = yes)"):
+    the view gives the answers in Swedish beside it."""
+    text = str(reason.get("text", ""))
+    shown = "; ".join(f"{q} = {', '.join(map(str, v)) if isinstance(v, list | tuple) else v}"
+                      for q, v in (reason.get("answer") or {}).items())
+    suffix = f" ({shown})."
+    return text[: -len(suffix)] + "." if shown and text.endswith(suffix) else text
+
+
 def _answer_text(conversation: Conversation, qid: str, value: Any, answers: Mapping[str, Any],
                  typed: Mapping[str, str]) -> str:
     return f"{conversation.title_sv(qid)}: {conversation.answer_sv(qid, value, answers, typed)}"
@@ -410,7 +420,7 @@ def case_view(db: Session, referral: Referral, *, now: datetime, conversation: C
                                       conversation.answer_sv(h.question_id, h.value, answers, typed), h.at,
                                       actor_name(h.source, names)))
     a = referral.assessment or {}
-    reasons = tuple(ReasonRow(str(r.get("signal")), r.get("section"), str(r.get("text", "")),
+    reasons = tuple(ReasonRow(str(r.get("signal")), r.get("section"), _reason_text(r),
                               tuple(_answer_text(conversation, q, v, answers, typed)
                                     for q, v in (r.get("answer") or {}).items()))
                     for r in a.get("reasons", []))
@@ -446,4 +456,4 @@ def case_view(db: Session, referral: Referral, *, now: datetime, conversation: C
         interpreter=names.get(referral.interpreter_id) if referral.interpreter_id else None,
         interpreter_id=referral.interpreter_id, rules_version=referral.rules_version, answers=tuple(rows),
         corrections=tuple(corrections), reasons=reasons, actions=tuple(actions), consents=consents,
-        timeline=_timeline(events, names), messages=messages)
+        timeline=tuple(sorted(_timeline(events, names), key=lambda e: (e.at, e.id))), messages=messages)
