@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 
+from casework import municipalities
 from casework.notices import ACTION_NAMES, LEVEL_NAMES
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "STATUS_NAMES",
     "fold",
     "language_sv",
+    "municipality_sv",
     "parse_name",
 ]
 
@@ -137,3 +139,13 @@ def parse_name(raw: str, names: Mapping[str, str], aliases: Mapping[str, tuple[s
 
 def close_reason(raw: str) -> str | None:
     return parse_name(raw, CLOSE_REASON_NAMES, _CLOSE_ALIASES)
+
+
+def municipality_sv(code: str | None) -> str:
+    """A sending municipality by its Swedish name (kommunkod, `other` or `dont_know` as stored)."""
+    if code in (None, "dont_know"):
+        return "okänd"
+    if code == "other":
+        return "annan ort"
+    found = municipalities.by_code(code)
+    return found.name if found else code
