@@ -105,6 +105,7 @@ def _line_view(ctx: Context, referral: Referral, nxt: NextLine, hold: bool) -> L
                                message_sv=m.text_sv, language=m.language)
     assert nxt.line is not None
     entry, n = nxt.line.entry, nxt.line.n
+    ctx.read(f"line:{n}")  # the person's words, shown to the interpreter: a read like any other
     current = store.current_translations(ctx.db, entry_ids=[entry.id] if entry.id else []).get(entry.id or -1)
     file, missing = None, None
     if entry.direction == "in" and entry.kind in store.FILE_KINDS:
