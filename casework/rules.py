@@ -22,7 +22,8 @@ from casework.rules_text import ACTION_TEXT, FORM_TEXT, IVO_APPLICATION_TEXT, LE
 __all__ = [
     "IVO_APPLICATION", "PRIORITY_ORDER", "RULES", "RULES_VERSION", "Assessment", "Condition", "Facts",
     "Reason", "RecommendedAction", "Rule", "RuleTable", "Signal", "all_of", "answer_is", "any_of",
-    "assess", "form", "has_any", "has_other_than", "likely_dumping", "not_", "otherwise", "sig",
+    "assess", "form", "has_any", "has_other_than", "holding", "likely_dumping", "not_", "otherwise", "sig",
+    "signal_reads",
 ]
 
 RULES_VERSION: Final = "solleftea-2020-2022/1"
@@ -394,3 +395,18 @@ def assess(answers: Mapping[str, Any], *, table: RuleTable = RULES) -> Assessmen
         reasons=tuple(_reason(r, facts) for r in signals),
         rules_version=table.version,
     )
+
+
+def holding(answers: Mapping[str, Any], *, table: RuleTable = RULES) -> frozenset[str]:
+    """What the assessment of these answers establishes: its signal ids, and ``likely_dumping`` if so.
+
+    The question table uses it to decide whether to ask a question (``consent_home_visit``) from
+    the answers so far, without repeating the rules.
+    """
+    found = assess(answers, table=table)
+    return frozenset(found.signals) | ({_LIKELY} if found.likely_dumping else frozenset())
+
+
+def signal_reads(*, table: RuleTable = RULES) -> tuple[str, ...]:
+    """The question ids the signals (and so the forms and the level) read."""
+    return _unique(q for r in table.signals for q in r.when.reads())

@@ -89,7 +89,7 @@ def test_delete_after_submission_asks_a_caseworker_and_keeps_the_case(engine: En
     assert {"c:delete:yes", "c:delete:no"} <= set(person.buttons)
     person.send(Press("c:delete:yes"))
     [item] = _export(engine)
-    assert item["consents"] == {"consent_store": "no", "consent_contact": "no"}
+    assert item["consents"] == {"consent_store": "no", "consent_contact": "no", "consent_home_visit": "no"}
     with transaction(engine) as db:
         events = [e.kind for e in db.exec(select(ReferralEvent)).scalars()]  # type: ignore[call-overload]
     assert "erasure_requested" in events
@@ -103,7 +103,7 @@ def test_mydata_sends_a_readable_answer_and_a_json_document(engine: Engine) -> N
     document = next(m for m in person.sent if m["action"] == "send_document")
     data = json.loads(document["content"])
     assert data["answers"]["account"] == [{"text": SECRET_STORY}]
-    assert {c["consent"] for c in data["consents"]} == {"consent_store", "consent_contact"}
+    assert {c["consent"] for c in data["consents"]} == {"consent_store", "consent_contact", "consent_home_visit"}
     assert any(m.get("text") == SECRET_STORY for m in data["messages"])
     readable = [m for m in person.sent if m["action"] == "send"][-1]["text"]
     assert "SOL-" in readable and "Ljusdal" in readable

@@ -104,7 +104,7 @@ def test_full_intake_lands_in_the_queue_with_its_assessment(engine: Engine) -> N
     assert item["answers"]["moved_from"] == "2161"
     assert item["answers"]["account"] == ["De sa att jag skulle ringa socialen i Sollefteå."]
     assert "interpreter" not in item["answers"] and "support_types" in item["answers"]
-    assert item["consents"] == {"consent_store": "yes", "consent_contact": "yes"}
+    assert item["consents"] == {"consent_store": "yes", "consent_contact": "yes", "consent_home_visit": "no"}
     a = item["assessment"]
     assert a["level"] == "high" and a["forms"] == [1] and a["likely_dumping"] is True
     assert set(a["actions"]) == {"contact_municipality", "document_account", "official_letter", "transfer_request"}
