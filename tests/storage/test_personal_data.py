@@ -45,14 +45,17 @@ def _export(engine: Engine) -> list[dict[str, Any]]:
 def test_withdrawing_a_consent_is_a_new_record_and_changes_the_action(engine: Engine) -> None:
     person = Person_(engine, USER)
     person.answer(PERSONA)
-    assert "contact_municipality" in _export(engine)[0]["assessment"]["actions"]
+    assert "request_justification" in _export(engine)[0]["assessment"]["actions"]
     person.send(Command("consents"))
     assert "c:withdraw:consent_contact" in person.buttons
     person.send(Press("c:withdraw:consent_contact"))
     [item] = _export(engine)
     assert item["consents"]["consent_contact"] == "no"
+    # without consent Sollefteå still contacts the other municipality, but says nothing that identifies
+    # the person and may not demand a justification for this person's move (policy 2.1)
     assert "ask_consent_contact" in item["assessment"]["actions"]
-    assert "contact_municipality" not in item["assessment"]["actions"]
+    assert "request_justification" not in item["assessment"]["actions"]
+    assert "contact_municipality" in item["assessment"]["actions"]
     with transaction(engine) as db:
         records = [(c.consent, c.value) for c in db.exec(select(Consent)).scalars()]  # type: ignore[call-overload]
         assert records.count(("consent_contact", "yes")) == 1 and records[-1] == ("consent_contact", "no")
