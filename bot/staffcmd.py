@@ -221,7 +221,10 @@ def parse(command: str, args: str) -> c.Command:
         return c.AssignInterpreter(ref, words[1])
     if command == "letter":
         _need(words, 2, "/letter REF skrivelse|begäran|ivo")
-        return c.DraftLetter(ref, _LETTERS.get(fold(words[1]), words[1]))
+        from bot.settings import Settings
+
+        settings = Settings()  # what only the municipality knows: its committee, who signs
+        return c.DraftLetter(ref, _LETTERS.get(fold(words[1]), words[1]), settings.committee, settings.signatory_role)
     if command == "file":
         _need(words, 2, "/file REF RAD")
         return c.ShowFile(ref, _number(words[1], "Raden"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -26,6 +26,7 @@ from casework.labels import (
     FULFILLED_BY,
     LEVEL_NAMES,
     STATUS_NAMES,
+    due_day,
     language_sv,
     municipality_sv,
 )
@@ -126,7 +127,8 @@ class CaseView:
     language_sv: str
     municipality_sv: str
     created_at: datetime
-    ivo_due_at: datetime | None
+    ivo_due_at: datetime | None  # the moment the clock runs out
+    ivo_due_on: date | None  # the last day, as staff read it
     clock_sv: str | None
     caseworker: str | None
     caseworker_id: int | None
@@ -292,7 +294,7 @@ def case_view(db: Session, referral: Referral, *, now: datetime, conversation: C
         level=referral.level, level_sv=LEVEL_NAMES.get(referral.level, referral.level),
         likely_dumping=referral.likely_dumping, forms=tuple(a.get("forms", [])), language=referral.language,
         language_sv=language_sv(referral.language), municipality_sv=municipality_sv(answers.get("moved_from")),
-        created_at=referral.created_at, ivo_due_at=referral.ivo_due_at,
+        created_at=referral.created_at, ivo_due_at=referral.ivo_due_at, ivo_due_on=due_day(referral.ivo_due_at),
         clock_sv=CLOCK_NAMES.get(clock) if clock else None,
         caseworker=names.get(referral.caseworker_id) if referral.caseworker_id else None,
         caseworker_id=referral.caseworker_id,

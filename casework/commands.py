@@ -181,8 +181,13 @@ class AssignInterpreter(Command):
 
 @dataclass(frozen=True)
 class DraftLetter(Command):
+    """A letter draft. The municipality's own facts come from the shell's configuration
+    (INTAKE_COMMITTEE, INTAKE_SIGNATORY_ROLE); left empty, the draft shows a gap for them."""
+
     reference: str
     kind: str  # official, transfer, ivo
+    committee: str = ""
+    signatory_role: str = ""
     action: ClassVar[str] = "letter"
 
 

@@ -213,7 +213,8 @@ def _record(ctx: Context, referral: Referral, step: str, on: str | None,
     data = steps.step_data(kind.id, fields, on=day, today=today)
     event = steps.record_step(ctx.db, referral=referral, kind=kind.id, on=day, data=data, actor=ctx.tag, now=ctx.now)
     assert event.id is not None
-    clock = f" Frist för IVO: {referral.ivo_due_at.astimezone(_STOCKHOLM):%Y-%m-%d}." if referral.ivo_due_at else ""
+    due = labels.due_day(referral.ivo_due_at)
+    clock = f" Frist för IVO: {due:%Y-%m-%d}." if due else ""
     return Result(f"{referral.reference}: registrerat {day:%Y-%m-%d}: {kind.name} (steg {event.id}).{clock}",
                   StepRecorded(event.id, kind.id, referral.ivo_due_at))
 
@@ -310,7 +311,8 @@ def _letter(ctx: Context, cmd: DraftLetter) -> Result[Letter]:
         answers=dict(referral.answers or {}), typed=dict(intake.texts or {}) if intake else {},
         assessment=dict(referral.assessment or {}),
         events=[CaseEvent(kind=e.kind, at=e.at, actor=e.actor, data=e.data) for e in _standing(ctx, referral)],
-        caseworker=caseworker.name if caseworker else None)
+        caseworker=caseworker.name if caseworker else None, committee=cmd.committee,
+        signatory_role=cmd.signatory_role)
     letter = render_letter(kind, facts)
     gaps = f" Saknade uppgifter att fylla i: {', '.join(letter.missing)}." if letter.missing else ""
     check = f" Kontrollera laghänvisning: {', '.join(letter.unverified)}." if letter.unverified else ""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from casework import municipalities
 from casework.notices import ACTION_NAMES, LEVEL_NAMES
@@ -26,6 +28,7 @@ __all__ = [
     "ROLE_NAMES",
     "SHELL_NAMES",
     "STATUS_NAMES",
+    "due_day",
     "fold",
     "language_sv",
     "municipality_sv",
@@ -149,3 +152,11 @@ def municipality_sv(code: str | None) -> str:
         return "annan ort"
     found = municipalities.by_code(code)
     return found.name if found else code
+
+
+def due_day(due_at: datetime | None) -> date | None:
+    """The last day of an IVO clock as staff read it: the clock runs out when that day is over (midnight
+    in Stockholm), so the day shown is the one before the moment stored."""
+    if due_at is None:
+        return None
+    return (due_at.astimezone(ZoneInfo("Europe/Stockholm")) - timedelta(microseconds=1)).date()

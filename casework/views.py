@@ -10,7 +10,7 @@ it calls them, once for every shell.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -28,7 +28,7 @@ from casework.case_view import (
     case_view,
 )
 from casework.errors import InvalidInput
-from casework.labels import CLOCK_NAMES, LEVEL_NAMES, STATUS_NAMES, fold, language_sv, municipality_sv
+from casework.labels import CLOCK_NAMES, LEVEL_NAMES, STATUS_NAMES, due_day, fold, language_sv, municipality_sv
 from storage import casework as store
 
 # One case (casework.case_view) is part of the read side too, re-exported: one import for every shell.
@@ -69,7 +69,8 @@ class QueueLine:
     forms: tuple[int, ...]
     status: str
     status_sv: str
-    ivo_due_at: datetime | None
+    ivo_due_at: datetime | None  # the moment the clock runs out
+    ivo_due_on: date | None  # the last day, as staff read it
     clock: str | None  # overdue, due_soon, running
     clock_sv: str | None
     municipality: str | None  # kommunkod, other, dont_know
@@ -173,7 +174,8 @@ def queue_page(db: Session, filters: QueueFilters, *, staff_id: int, interpreter
             reference=r.reference, priority=r.priority, priority_sv=LEVEL_NAMES.get(r.priority, r.priority),
             level=r.level, level_sv=LEVEL_NAMES.get(r.level, r.level),
             forms=tuple(f for f in (1, 2) if r.forms_mask & (1 << (f - 1))), status=r.status,
-            status_sv=STATUS_NAMES.get(r.status, r.status), ivo_due_at=r.ivo_due_at, clock=clock,
+            status_sv=STATUS_NAMES.get(r.status, r.status), ivo_due_at=r.ivo_due_at,
+            ivo_due_on=due_day(r.ivo_due_at), clock=clock,
             clock_sv=CLOCK_NAMES.get(clock) if clock else None, municipality=r.moved_from,
             municipality_sv=municipality_sv(r.moved_from), language=r.language, language_sv=language_sv(r.language),
             caseworker=names.get(r.caseworker_id) if r.caseworker_id else None,
