@@ -28,7 +28,7 @@ __all__ = ["FileRef", "Part", "Transcript", "TranscriptLine", "TranslationInfo",
            "to_json"]
 
 _BUTTONS: dict[str, Msg] = {
-    "back": P_("button", "◀ Back"),
+    "back": P_("button", "Back"),
     "skip": P_("button", "Skip"),
     "done": P_("button", "Done ✓"),
     "submit": P_("button", "Send my answers ✓"),

@@ -18,13 +18,19 @@ from dialogs.events import (
     CloseLive,
     Command,
     Config,
+    Erase,
     Event,
     IntakeState,
     Media,
+    NoteOnCase,
     Outcome,
     Press,
+    RecordAnswer,
+    RecordConsent,
     Reply,
+    Restart,
     Send,
+    Submit,
     Text,
     Toast,
     UpdateLiveKeyboard,
@@ -33,7 +39,7 @@ from dialogs.i18n import P_, Msg, clean_text, language_name
 from dialogs.machine import DONE, ENDED, NEW, Move, move
 from dialogs.questions import DONT_KNOW, SKIPPED, Kind, Question, applicable, by_id, prune
 
-__all__ = ["CONSENT_QUESTIONS", "parse_count", "parse_phone", "step"]
+__all__ = ["CONSENT_QUESTIONS", "ended", "parse_count", "parse_phone", "step"]
 
 CONSENT_QUESTIONS = ("consent_store", "consent_contact", "consent_home_visit")
 _PRESS = re.compile(r"^([qc]):([a-z_]{1,30}):([A-Za-z0-9_]{1,30})$")
@@ -64,6 +70,12 @@ def step(s: IntakeState, event: Event, cfg: Config) -> Outcome:
     return _media(s, q, event, cfg)
 
 
+def ended(s: IntakeState) -> IntakeState:
+    """The state after the person declined or deleted: nothing kept but the language to say goodbye in
+    (the service stores none of it: the person is erased in the same transaction)."""
+    return IntakeState(state=ENDED, language=s.language, suggested=s.suggested)
+
+
 # ------------------------------------------------------------------------------ commands
 def _command(s: IntakeState, name: str, cfg: Config) -> Outcome:
     if name == "help":
@@ -87,9 +99,8 @@ def _command(s: IntakeState, name: str, cfg: Config) -> Outcome:
         resume = s.resume if s.state == "language" else s.state
         return _ask(Outcome(s.but(state="language", resume=resume, draft=_without(s.draft, "confirm"))), cfg)
     if name == "restart":
-        out = Outcome(s.but(draft=s.draft | {"confirm": "restart"}))
-        out.effects.append(Send(prompts.confirm_restart()))
-        return out
+        # the confirmation is the live message until it is answered
+        return Outcome(s.but(draft=s.draft | {"confirm": "restart"}), [Send(prompts.confirm_restart(), prompt=True)])
     return _reask(Outcome(s), s, cfg, prompts.NOTICE["unknown_command"])
 
 
@@ -105,9 +116,7 @@ def _after_submission(s: IntakeState, event: Event) -> Outcome:
     entry = _entry(event)
     if entry == {"text": ""}:
         return Outcome(s, [Send(Reply((prompts.NOTICE["text_only"],)))])
-    out = Outcome(s, [Send(prompts.added_to_case(s.reference))])
-    out.account_entry = entry
-    return out
+    return Outcome(s, [Send(prompts.added_to_case(s.reference)), NoteOnCase(entry)])
 
 
 # ------------------------------------------------------------------------------ asking
@@ -189,21 +198,25 @@ def _without(d: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 def _confirm(s: IntakeState, what: str, choice: str, cfg: Config) -> Outcome:
-    out = rights.confirm(s, what, choice, cfg)
+    out = rights.confirm(s, what, choice, cfg, go_on=lambda o, notice: _go_on(o, cfg, notice))
     if out is not None:
-        if out.action == "reask":
-            out.action = None
-            if out.state.state not in (NEW, ENDED, DONE):
-                return _reask(out, out.state, cfg)
         return out
     if what != "restart" or s.draft.get("confirm") != "restart" or choice not in ("yes", "no") or s.submitted:
         return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
     if choice == "no":
         kept = s.but(draft=_without(s.draft, "confirm"))
-        return _reask(Outcome(kept), kept, cfg, prompts.NOTICE["restart_kept"])
+        return _reask(Outcome(kept, [CloseLive(prompts.RESTART_NO)]), kept, cfg, prompts.NOTICE["restart_kept"])
     fresh = IntakeState(state=move(s.state, "restart", Move({})), suggested=s.suggested, language=s.language)
-    out = Outcome(fresh, restarted=True)
+    out = Outcome(fresh, [CloseLive(prompts.RESTART_YES), Restart()])
     return _ask(out, cfg, prompts.NOTICE["restarted"])
+
+
+def _go_on(out: Outcome, cfg: Config, notice: Msg) -> Outcome:
+    """After an interruption that changed nothing: the open question again, with `notice` on top."""
+    if out.state.state in (NEW, ENDED, DONE):
+        out.effects.append(Send(Reply((notice,))))
+        return out
+    return _reask(out, out.state, cfg, notice)
 
 
 def _choose_language(s: IntakeState, q: Question, lang: str, cfg: Config) -> Outcome:
@@ -223,7 +236,7 @@ def _choose_language(s: IntakeState, q: Question, lang: str, cfg: Config) -> Out
     reviewing = s.reviewing or (s.resume == "summary" and dest != "summary")
     draft = s.draft if dest == s.resume else _draft_for(dest, s)
     nxt = s.but(language=lang, answers=answers, state=dest, resume=None, reviewing=reviewing, draft=draft)
-    out = Outcome(nxt, [CloseLive(language_name(lang))], answered=[("language", lang)])
+    out = Outcome(nxt, [CloseLive(language_name(lang)), RecordAnswer("language", lang)])
     return _reask(out, nxt, cfg)
 
 
@@ -234,9 +247,8 @@ def _summary_press(s: IntakeState, choice: str, cfg: Config) -> Outcome:
             # a question that became due by an edit is still open: ask it before sending
             ask = s.but(state=missing, reviewing=True, draft=_draft_for(missing, s))
             return _ask(Outcome(ask, [CloseLive()]), cfg, prompts.NOTICE["answer_first"])
-        out = Outcome(s.but(state=move(s.state, "submit", Move(s.answers)), draft={}), submit=True)
-        out.effects.append(CloseLive(P_("button", "Send my answers ✓")))
-        return out
+        done = s.but(state=move(s.state, "submit", Move(s.answers)), draft={})
+        return Outcome(done, [CloseLive(P_("button", "Send my answers ✓")), Submit()])
     if choice.startswith("edit_"):
         target = choice.removeprefix("edit_")
         if target in prompts.EDITABLE and target in s.answers:
@@ -297,14 +309,13 @@ def _answer(s: IntakeState, q: Question, value: Any, cfg: Config) -> Outcome:
     answers = prune(s.answers | {q.id: value})
     texts = {k: v for k, v in s.texts.items() if k in answers}
     answered = s.but(answers=answers, texts=texts, draft={})
-    out = Outcome(answered, [CloseLive(prompts.answer_label(q.id, value, answered))])
-    out.answered.append((q.id, value))
+    out = Outcome(answered, [CloseLive(prompts.answer_label(q.id, value, answered)), RecordAnswer(q.id, value)])
     if q.id in CONSENT_QUESTIONS:
-        out.consents.append((q.id, str(value), q.prompt))
+        out.effects.append(RecordConsent(q.id, str(value), q.prompt))
     if (q.id, value) in (("privacy", "stop"), ("consent_store", "no")):
-        out.state = IntakeState(state=ENDED)
-        out.erase = True
-        out.effects.append(Send(prompts.goodbye(q.id, cfg)))
+        # Nothing is kept; the goodbye is still said in the language the person chose.
+        out.state = ended(s)
+        out.effects += [Send(prompts.goodbye(q.id, cfg)), Erase()]
         return out
     if s.reviewing:
         dest = move(q.id, "review", Move(answers))
@@ -365,9 +376,7 @@ def _entry(event: Event) -> dict[str, Any]:
 def _add_entry(s: IntakeState, entry: dict[str, Any]) -> Outcome:
     entries = [*s.draft.get("entries", ()), entry]
     drafted = s.but(draft=s.draft | {"entries": entries})
-    out = Outcome(drafted, [Send(prompts.account_ack(len(entries), drafted), prompt=True)])
-    out.account_entry = entry
-    return out
+    return Outcome(drafted, [Send(prompts.account_ack(len(entries), drafted), prompt=True)])
 
 
 def parse_count(text: str) -> int | None:

@@ -98,6 +98,11 @@ def _b(qid: str, choice: str, label: Msg | str) -> Button:
     return Button(f"q:{qid}:{choice}", label)
 
 
+def _back(qid: str) -> Button:
+    # the arrow is drawn when the button is rendered, pointing the person's reading direction
+    return Button(f"q:{qid}:back", P_("button", "Back"), nav="back")
+
+
 def _nav(q: Question, s: IntakeState, *, done: bool = False, skip: bool | None = None) -> tuple[Button, ...]:
     row: list[Button] = []
     if done:
@@ -105,7 +110,7 @@ def _nav(q: Question, s: IntakeState, *, done: bool = False, skip: bool | None =
     if q.skippable if skip is None else skip:
         row.append(_b(q.id, "skip", P_("button", "Skip")))
     if s.path or s.reviewing:
-        row.append(_b(q.id, "back", P_("button", "◀ Back")))
+        row.append(_back(q.id))
     return tuple(row)
 
 
@@ -223,7 +228,7 @@ def summary(s: IntakeState, notice: Msg | None = None) -> Reply:
     rows.insert(0, (_b("summary", "submit", P_("button", "Send my answers ✓")),))
     head = by_id("summary").prompt  # type: ignore[union-attr]
     texts = (notice, head, *lines) if notice else (head, *lines)
-    return Reply(texts, _rows(*rows, (_b("summary", "back", P_("button", "◀ Back")),)))
+    return Reply(texts, _rows(*rows, (_back("summary"),)))
 
 
 def privacy_more(cfg: Config) -> Reply:
@@ -318,6 +323,15 @@ def submitted(reference: str, cfg: Config) -> Reply:
     )
 
 
+def failed(cfg: Config) -> Msg:
+    """When a message could not be processed even after several tries (an error on our side)."""
+    return N_(
+        "Sorry, something went wrong on our side and we could not take your last message. Please send it "
+        "again. If it happens again, call social services in {town}: {phone}.",
+        phone=cfg.social_services_phone,
+    )
+
+
 def added_to_case(reference: str) -> Reply:
     return Reply((N_("Thank you. We have added this to your case {reference}.", reference=reference),))
 
@@ -341,15 +355,13 @@ def help_reply(cfg: Config) -> Reply:
     )
 
 
+RESTART_YES, RESTART_NO = P_("restart", "Yes, start again"), P_("restart", "No, go on")
+
+
 def confirm_restart() -> Reply:
     return Reply(
         (N_("Do you want to delete your answers and start again from the beginning?"),),
-        (
-            (
-                Button("c:restart:yes", P_("restart", "Yes, start again")),
-                Button("c:restart:no", P_("restart", "No, go on")),
-            ),
-        ),
+        ((Button("c:restart:yes", RESTART_YES), Button("c:restart:no", RESTART_NO)),),
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from dialogs.events import NoteOnCase, Restart, Submit
 from dialogs.machine import STATES, diagram
 from dialogs.questions import QUESTIONS, prune
 from tests.unit.conversation import FORM1_SV, Conversation
@@ -259,7 +260,7 @@ def test_restart_needs_confirmation() -> None:
     assert c.open_question == "summary" and c.state.answers
     c.command("restart")
     out = c.press("c:restart:yes")
-    assert out.restarted and c.state.answers == {} and c.open_question == "language"
+    assert out.has(Restart) and c.state.answers == {} and c.open_question == "language"
 
 
 def test_after_submission_start_shows_how_to_add_more_and_messages_are_kept() -> None:
@@ -269,7 +270,7 @@ def test_after_submission_start_shows_how_to_add_more_and_messages_are_kept() ->
     out = c.command("start")
     assert any("SOL-2026-0001" in t for t in c.texts(out))
     out = c.type("One more thing")
-    assert out.account_entry == {"text": "One more thing"}
+    assert out.of(NoteOnCase) == [NoteOnCase({"text": "One more thing"})]
 
 
 def test_every_state_is_a_question_or_final() -> None:
@@ -333,10 +334,10 @@ def test_a_question_made_due_by_an_edit_must_be_answered_before_sending() -> Non
     c.press("q:children_count:back")  # back to the summary without a count
     assert c.open_question == "summary"
     out = c.press("q:summary:submit")
-    assert not out.submit and c.open_question == "children_count"
+    assert not out.has(Submit) and c.open_question == "children_count"
     c.type("2")
     assert c.open_question == "summary"
-    assert c.press("q:summary:submit").submit
+    assert c.press("q:summary:submit").has(Submit)
 
 
 @pytest.mark.parametrize("typed", ["1_0", "+3", " 3 ", "٣", "3.0", "0", "16"])
@@ -345,3 +346,21 @@ def test_children_count_takes_only_plain_numbers(typed: str) -> None:
 
     expected = {" 3 ": 3, "٣": 3}.get(typed)
     assert parse_count(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "arrow"),
+    [pytest.param(lang, "▶", id=f"{lang}: back points right") for lang in ("ar", "fa", "fa_AF", "ckb", "ps")]
+    + [pytest.param(lang, "◀", id=f"{lang}: back points left") for lang in ("sv", "en", "ti", "uk")],
+)
+def test_back_arrow_points_the_reading_direction(lang: str, arrow: str) -> None:
+    from dialogs.events import Config
+    from dialogs.i18n import LANGUAGES
+
+    c = Conversation(config=Config(languages=LANGUAGES))
+    c.command("start")
+    out = c.press(f"q:language:{lang}")
+    back = [b for e in out.effects if hasattr(e, "reply") for row in e.reply.buttons for b in row  # type: ignore[attr-defined]
+            if b.data == "q:privacy:back"]
+    assert back and back[0].text(lang).startswith(arrow + " ")
+    assert "◀" not in back[0].text(lang)[1:] and "▶" not in back[0].text(lang)[1:], "one arrow, drawn at render time"
