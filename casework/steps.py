@@ -116,7 +116,7 @@ def record_step(db: Session, *, reference: str, kind: str, actor: str, now: date
     data = {"text": text.strip()} if text and text.strip() else None
     repo.add_referral_event(db, referral_id=referral.id, kind=kind, actor=actor, now=at or now, data=data)
     db.flush()
-    events = [(e.kind, e.at) for e in repo.referral_events(db, referral_id=referral.id)]
+    events = [(e.kind, e.at, e.data) for e in repo.referral_events(db, referral_id=referral.id)]
     referral.ivo_due_at = deadlines.ivo_due_at(sorted(events, key=lambda e: e[1]))
     if referral.status == "new" and kind != "note":
         referral.status = "in_progress"
