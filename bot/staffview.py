@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from casework import deadlines
+from casework.answer_history import corrections
 from casework.notices import ACTION_NAMES, LEVEL_NAMES
 from casework.steps import CaseView
 from dialogs import prompts
@@ -53,6 +54,17 @@ def _date(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d") if value else "–"
 
 
+def _time(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "–"
+
+
+def _entry(entry: dict[str, Any]) -> str:
+    """One part of the person's account, verbatim, with when it was told."""
+    at = datetime.fromisoformat(entry["at"]) if isinstance(entry.get("at"), str) else None
+    shown = f"«{entry['text']}»" if "text" in entry and "file" not in entry else f"[{entry.get('file')}-fil]"
+    return f"{_time(at)} {shown}" if at else shown
+
+
 def queue_lines(referrals: Sequence[Referral], now: datetime, names: dict[int, str]) -> list[str]:
     if not referrals:
         return ["Kön är tom."]
@@ -88,19 +100,21 @@ def case_text(view: CaseView, now: datetime, messages: Sequence[TranscriptLine] 
         if q.id in prompts.TITLES and q.id in state.answers:
             value = state.answers[q.id]
             if q.id == "account" and isinstance(value, list):
-                lines.append(f"• {show(prompts.TITLES[q.id], 'sv')}:")
-                for entry in value:
-                    lines.append(f"    «{entry['text']}»" if "text" in entry else f"    [{entry.get('file')}-fil]")
+                lines.append(f"• {show(prompts.TITLES[q.id], 'sv')} ({len(value)} delar, ingen ersatt):")
+                lines.extend(f"    {_entry(entry)}" for entry in value)
                 continue
             label = show(prompts.answer_label(q.id, value, state), "sv")
             lines.append(f"• {show(prompts.TITLES[q.id], 'sv')}: {label}  ({q.id} = {value})")
-    corrections = [h for h in view.history if not h[3].startswith("person")]
-    if corrections:
+    changes = corrections(view.history)  # the person's own corrections too, like staff's
+    if changes:
         lines.append("")
         lines.append("Rättelser (ursprungligt värde finns kvar i historiken):")
-        for question, value, at, by in corrections:
-            original = next((v for q, v, _, src in view.history if q == question and src == "person"), None)
-            lines.append(f"• {_date(at)} {question}: {original} → {value} ({by})")
+        for c in changes:
+            by = "personen" if c.by == "person" else c.by
+            if c.added:
+                lines.append(f"• {_time(c.at)} {c.question_id}: {len(c.added)} delar tillagda ({by})")
+            else:
+                lines.append(f"• {_time(c.at)} {c.question_id}: {c.before} → {c.after} ({by})")
     lines.extend(messages_lines(messages))
     lines.append("")
     lines.append("Skäl:")

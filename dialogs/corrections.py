@@ -24,7 +24,7 @@ class InvalidCorrection(ValueError):
 def correct(answers: Mapping[str, Any], question_id: str, raw: str) -> tuple[Any, dict[str, Any]]:
     """The parsed value and the answers after the correction (pruned)."""
     q = by_id(question_id)
-    if q is None or q.kind in (Kind.SUMMARY, Kind.LANGUAGE) or question_id in ("privacy", "consent_store"):
+    if q is None or not q.editable:
         raise InvalidCorrection(f"{question_id!r} kan inte rättas här.")
     raw = raw.strip()
     value: Any

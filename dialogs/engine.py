@@ -13,7 +13,7 @@ from typing import Any
 import phonenumbers
 
 from casework import municipalities
-from dialogs import prompts, rights
+from dialogs import prompts, rights, summary
 from dialogs.events import (
     CloseLive,
     Command,
@@ -35,13 +35,13 @@ from dialogs.events import (
     Toast,
     UpdateLiveKeyboard,
 )
-from dialogs.i18n import P_, Msg, clean_text, language_name
+from dialogs.i18n import Msg, clean_text, language_name
 from dialogs.machine import DONE, ENDED, NEW, Move, move
-from dialogs.questions import DONT_KNOW, SKIPPED, Kind, Question, applicable, by_id, prune
+from dialogs.questions import DONT_KNOW, QUESTIONS, SKIPPED, Kind, Question, applicable, by_id, prune
 
 __all__ = ["CONSENT_QUESTIONS", "ended", "parse_count", "parse_phone", "step"]
 
-CONSENT_QUESTIONS = ("consent_store", "consent_contact", "consent_home_visit")
+CONSENT_QUESTIONS = tuple(q.id for q in QUESTIONS if q.consent is not None)
 _PRESS = re.compile(r"^([qc]):([a-z_]{1,30}):([A-Za-z0-9_]{1,30})$")
 _MAX_NAME = 100
 _MAX_COUNT = 15
@@ -134,7 +134,7 @@ def _reask(out: Outcome, s: IntakeState, cfg: Config, notice: Msg | None = None)
         out.effects.append(Send(reply, prompt=True))
         return out
     if s.state == "account" and s.draft.get("entries"):
-        reply = prompts.account_ack(len(s.draft["entries"]), s)
+        reply = prompts.account_ack(len(_account_entries(s)), s)
         if notice:
             reply = type(reply)((notice, *reply.texts), reply.buttons)
         out.effects.append(Send(reply, prompt=True))
@@ -155,8 +155,9 @@ def _press(s: IntakeState, data: str, cfg: Config) -> Outcome:
     q = by_id(qid)
     assert q is not None
     if choice == "back":
-        can_go_back = (s.path or s.reviewing) and q.kind is not Kind.LANGUAGE
-        return _back(s, cfg) if can_go_back else Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
+        return _back_press(s, q, cfg)
+    if q.kind is Kind.ACCOUNT:
+        return _account_press(s, q, choice, cfg)
     if choice == "skip" and q.skippable:
         return _answer(s, q, SKIPPED, cfg)
     if q.kind is Kind.LANGUAGE:
@@ -178,18 +179,52 @@ def _press(s: IntakeState, data: str, cfg: Config) -> Outcome:
         return _answer(s, q, int(choice), cfg) if choice in q.choices else Outcome(
             s, [Toast(prompts.NOTICE["bad_button"])]
         )
-    if q.kind is Kind.ACCOUNT:
-        if choice == "done":
-            entries = s.draft.get("entries") or []
-            if not entries:
-                return Outcome(s, [Toast(prompts.NOTICE["account_empty"])])
-            return _answer(s, q, list(entries), cfg)
-        return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
-    if q.id == "privacy" and choice == "more":
-        out = Outcome(s, [Send(prompts.privacy_more(cfg))])
-        return _ask(out, cfg)
+    if choice == "more" and q.more is not None:
+        # the full text with the question's buttons under it, instead of the short notice again
+        return Outcome(s, [Send(prompts.more(q, s, cfg), prompt=True)])
     if choice in q.all_choices:
         return _answer(s, q, choice, cfg)
+    return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
+
+
+def _back_press(s: IntakeState, q: Question, cfg: Config) -> Outcome:
+    if q.kind is Kind.SUMMARY and s.draft.get("group"):
+        # from a group's questions back to all groups: the same message, its keyboard changed
+        shown = s.but(draft=_without(s.draft, "group"))
+        return Outcome(shown, [UpdateLiveKeyboard(summary.keyboard(shown))])
+    if q.kind is Kind.MUNICIPALITY and "candidates" in s.draft:
+        # from the candidates back to typing the name again
+        again = s.but(draft={})
+        return _ask(Outcome(again, [CloseLive()]), cfg)
+    if q.kind is Kind.ACCOUNT and s.draft.get("entries"):
+        # what was sent here is kept (added to the account) before going back
+        s, kept = _keep_account(s, q)
+        out = _back(s, cfg)
+        out.effects.insert(0, kept)
+        return out
+    if (s.path or s.reviewing) and q.kind is not Kind.LANGUAGE:
+        return _back(s, cfg)
+    return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
+
+
+def _account_entries(s: IntakeState) -> list[dict[str, Any]]:
+    """The whole account: what was given before (never replaced) and what was sent since."""
+    return [*prompts.account_so_far(s), *s.draft.get("entries", ())]
+
+
+def _keep_account(s: IntakeState, q: Question) -> tuple[IntakeState, RecordAnswer]:
+    entries = _account_entries(s)
+    return s.but(answers=s.answers | {q.id: entries}, draft=_without(s.draft, "entries")), RecordAnswer(q.id, entries)
+
+
+def _account_press(s: IntakeState, q: Question, choice: str, cfg: Config) -> Outcome:
+    entries = _account_entries(s)
+    if choice in ("done", "skip") and entries:
+        return _answer(s, q, entries, cfg)  # skipping after some messages keeps them all
+    if choice == "skip" and q.skippable:
+        return _answer(s, q, SKIPPED, cfg)
+    if choice == "done":
+        return Outcome(s, [Toast(prompts.NOTICE["account_empty"])])
     return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
 
 
@@ -248,13 +283,22 @@ def _summary_press(s: IntakeState, choice: str, cfg: Config) -> Outcome:
             ask = s.but(state=missing, reviewing=True, draft=_draft_for(missing, s))
             return _ask(Outcome(ask, [CloseLive()]), cfg, prompts.NOTICE["answer_first"])
         done = s.but(state=move(s.state, "submit", Move(s.answers)), draft={})
-        return Outcome(done, [CloseLive(P_("button", "Send my answers ✓")), Submit()])
+        return Outcome(done, [CloseLive(summary.SUBMIT), Submit()])
     if choice.startswith("edit_"):
-        target = choice.removeprefix("edit_")
-        if target in prompts.EDITABLE and target in s.answers:
-            dest = move(s.state, "edit", Move(s.answers, target=target))
+        # the spec's edit button: works whichever keyboard of the summary is showing
+        target = by_id(choice.removeprefix("edit_"))
+        if target is not None and target.editable and target.id in s.answers:
+            dest = move(s.state, "edit", Move(s.answers, target=target.id))
             out = Outcome(s.but(state=dest, reviewing=True, draft=_draft_for(dest, s)), [CloseLive()])
             return _ask(out, cfg)
+    if choice.startswith("group_"):
+        # a group's questions, each with its own edit button, in place of the groups
+        groups = dict((g.id, qs) for g, qs in summary.editable_groups(s))
+        group = choice.removeprefix("group_")
+        if group in groups:
+            shown = s.but(draft=s.draft | {"group": group})
+            return Outcome(shown, [UpdateLiveKeyboard(summary.keyboard(shown)),
+                                   Toast(prompts.NOTICE["choose_answer"])])
     return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
 
 
@@ -273,7 +317,7 @@ def _toggle(s: IntakeState, q: Question, choice: str, cfg: Config) -> Outcome:
             return Outcome(s, [Toast(prompts.NOTICE["choose_one"])])
         ordered = [c for c in q.all_choices if c in selected]
         out = _answer(s, q, ordered, cfg)
-        if q.id == "urgent_needs" and any(c not in ("none", DONT_KNOW) for c in ordered):
+        if q.urgent and any(c not in ("none", DONT_KNOW) for c in ordered):
             # the emergency contacts come at once, before the next question
             ask_next = out.effects.pop()
             out.effects.append(Send(prompts.emergency(ordered, cfg)))
@@ -310,9 +354,9 @@ def _answer(s: IntakeState, q: Question, value: Any, cfg: Config) -> Outcome:
     texts = {k: v for k, v in s.texts.items() if k in answers}
     answered = s.but(answers=answers, texts=texts, draft={})
     out = Outcome(answered, [CloseLive(prompts.answer_label(q.id, value, answered)), RecordAnswer(q.id, value)])
-    if q.id in CONSENT_QUESTIONS:
+    if q.consent is not None:
         out.effects.append(RecordConsent(q.id, str(value), q.prompt))
-    if (q.id, value) in (("privacy", "stop"), ("consent_store", "no")):
+    if isinstance(value, str) and value in q.ends_on:
         # Nothing is kept; the goodbye is still said in the language the person chose.
         out.state = ended(s)
         out.effects += [Send(prompts.goodbye(q.id, cfg)), Erase()]
@@ -374,9 +418,8 @@ def _entry(event: Event) -> dict[str, Any]:
 
 
 def _add_entry(s: IntakeState, entry: dict[str, Any]) -> Outcome:
-    entries = [*s.draft.get("entries", ()), entry]
-    drafted = s.but(draft=s.draft | {"entries": entries})
-    return Outcome(drafted, [Send(prompts.account_ack(len(entries), drafted), prompt=True)])
+    drafted = s.but(draft=s.draft | {"entries": [*s.draft.get("entries", ()), entry]})
+    return Outcome(drafted, [Send(prompts.account_ack(len(_account_entries(drafted)), drafted), prompt=True)])
 
 
 def parse_count(text: str) -> int | None:

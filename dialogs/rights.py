@@ -9,7 +9,6 @@ it is answered, and then shows the answer like any answered question.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from dialogs import prompts
@@ -31,18 +30,15 @@ from dialogs.events import (
 )
 from dialogs.i18n import N_, P_, Msg
 from dialogs.machine import ENDED, NEW
+from dialogs.questions import QUESTIONS
 
 __all__ = ["COMMANDS", "CONSENTS", "command", "confirm"]
 
 COMMANDS = frozenset({"consents", "mydata", "delete", "exit"})
-CONSENTS: dict[str, Msg] = {
-    "consent_store": P_("consent", "To go on and tell us what happened"),
-    "consent_contact": P_("consent", "To contact the municipality you came from"),
-    "consent_home_visit": P_("consent", "A home visit"),
-}
+# The consents (samtycken) and what each is to: fields of the question table.
+CONSENTS: dict[str, Msg] = {q.id: q.consent for q in QUESTIONS if q.consent is not None}
 _STATE = {"yes": P_("consent", "given"), "no": P_("consent", "not given")}
 _DELETE_YES, _DELETE_NO = P_("delete", "Yes, delete"), P_("delete", "No, keep it")
-_WITHDRAW = re.compile(r"^consent_(contact|home_visit|store)$")
 
 
 def command(s: IntakeState, name: str, cfg: Config) -> Outcome:
@@ -124,7 +120,7 @@ def confirm(s: IntakeState, what: str, choice: str, cfg: Config,
 
 
 def _withdraw(s: IntakeState, consent: str) -> Outcome:
-    if not _WITHDRAW.match(consent) or s.answers.get(consent) != "yes":
+    if consent not in CONSENTS or s.answers.get(consent) != "yes":
         return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
     if consent == "consent_store":
         # Taking back the choice to go on is deleting what was given: the same confirmation.

@@ -79,7 +79,7 @@ class CatalogText:
             return False
         if self._entry.fullmatch(text):
             return True
-        if depth > 12:
+        if depth > 40:
             return False
         for frame in self._frames:
             m = frame.fullmatch(text)

@@ -180,7 +180,14 @@ def _walk_every_path(engine: Engine, lang: str) -> list[Chat]:
     # finishing, and what comes after: more messages, /start, /restart, /delete (an erasure request)
     c = Chat(engine, lang)
     c.begin()
-    c.answer(_persona(lang))
+    c.answer(_persona(lang), until="summary")
+    c.press("q:summary:group_story")  # the group's questions, with a notice on the press
+    c.press("q:summary:back")
+    c.press("q:summary:group_story")
+    c.press("q:summary:edit_account")  # adding to the account
+    c.send(Text("And this."))
+    c.press("q:account:done")
+    c.press("q:summary:submit")
     c.send(Text("One more thing"))
     c.command("start")
     c.command("restart")

@@ -51,7 +51,7 @@ from dialogs.events import (
 from dialogs.i18n import LANGUAGES
 from dialogs.machine import DONE, NEW, STATES
 from dialogs.prompts import EDITABLE
-from dialogs.questions import DONT_KNOW, QUESTIONS, SKIPPED, Kind, by_id, prune
+from dialogs.questions import DONT_KNOW, GROUPS, QUESTIONS, SKIPPED, Kind, by_id, prune
 
 CONFIG = Config(languages=LANGUAGES)
 
@@ -249,7 +249,7 @@ def _valid_data() -> list[str]:
         if q.kind is Kind.MUNICIPALITY:
             choices += ["other", DONT_KNOW, "0180", "2161", "1480", "2283"]
         if q.kind is Kind.SUMMARY:
-            choices += ["submit", *(f"edit_{t}" for t in EDITABLE)]
+            choices += ["submit", *(f"edit_{t}" for t in EDITABLE), *(f"group_{g.id}" for g in GROUPS)]
         out += [f"q:{q.id}:{c}" for c in dict.fromkeys(choices)]
     return out
 
