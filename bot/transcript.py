@@ -18,7 +18,7 @@ from casework import municipalities
 from casework.interpreting import case_of, staff_name
 from dialogs import prompts
 from dialogs.i18n import P_, Msg, language_name, render
-from dialogs.questions import by_id
+from dialogs.questions import GROUPS, by_id
 from dialogs.translation import numbered
 from storage import interpreting as store
 from storage import repo
@@ -184,6 +184,8 @@ def _press_label(data: str) -> Msg | str:
         return _BUTTONS[choice]
     if qid == "summary" and choice.startswith("edit_") and choice[5:] in prompts.TITLES:
         return prompts.TITLES[choice[5:]]
+    if qid == "summary" and choice.startswith("group_"):
+        return next((g.heading for g in GROUPS if g.id == choice[6:]), data)
     q = by_id(qid)
     if q is None:
         return data
