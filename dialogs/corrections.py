@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from casework.municipalities import by_code
-from dialogs.engine import parse_count, parse_phone  # the same parsing as the person's typed answers
+from dialogs.parsing import parse_count, parse_phone  # the same parsing as the person's typed answers
 from dialogs.questions import DONT_KNOW, Kind, by_id, prune
 
 __all__ = ["InvalidCorrection", "correct"]

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import phonenumbers
-
 from casework import municipalities
 from dialogs import prompts, rights, summary
 from dialogs.events import (
@@ -37,6 +35,7 @@ from dialogs.events import (
 )
 from dialogs.i18n import Msg, clean_text, language_name
 from dialogs.machine import DONE, ENDED, NEW, Move, move
+from dialogs.parsing import entry_of, parse_count, parse_phone
 from dialogs.questions import DONT_KNOW, QUESTIONS, SKIPPED, Kind, Question, applicable, by_id, prune
 
 __all__ = ["CONSENT_QUESTIONS", "ended", "parse_count", "parse_phone", "step"]
@@ -44,7 +43,6 @@ __all__ = ["CONSENT_QUESTIONS", "ended", "parse_count", "parse_phone", "step"]
 CONSENT_QUESTIONS = tuple(q.id for q in QUESTIONS if q.consent is not None)
 _PRESS = re.compile(r"^([qc]):([a-z_]{1,30}):([A-Za-z0-9_]{1,30})$")
 _MAX_NAME = 100
-_MAX_COUNT = 15
 
 
 def step(s: IntakeState, event: Event, cfg: Config) -> Outcome:
@@ -113,7 +111,7 @@ def _after_submission(s: IntakeState, event: Event) -> Outcome:
     assert s.reference is not None
     if isinstance(event, Press):
         return Outcome(s, [Toast(prompts.NOTICE["closed_question"])])
-    entry = _entry(event)
+    entry = entry_of(event)
     if entry == {"text": ""}:
         return Outcome(s, [Send(Reply((prompts.NOTICE["text_only"],)))])
     return Outcome(s, [Send(prompts.added_to_case(s.reference)), NoteOnCase(entry)])
@@ -398,48 +396,11 @@ def _text(s: IntakeState, q: Question, text: str, cfg: Config) -> Outcome:
 
 def _media(s: IntakeState, q: Question, m: Media, cfg: Config) -> Outcome:
     if q.kind is Kind.ACCOUNT and m.kind in ("voice", "audio", "photo", "document", "video", "video_note"):
-        return _add_entry(s, _entry(m))
+        return _add_entry(s, entry_of(m))
     key = "text_only" if q.kind in (Kind.MUNICIPALITY, Kind.COUNT, Kind.PHONE) else "no_media_here"
     return _reask(Outcome(s), s, cfg, prompts.NOTICE[key])
-
-
-def _entry(event: Event) -> dict[str, Any]:
-    if isinstance(event, Text):
-        return {"text": clean_text(event.text)}
-    if isinstance(event, Media):
-        entry: dict[str, Any] = {"file": event.kind, "file_id": event.file_id}
-        for key in ("file_unique_id", "file_name", "mime_type", "size"):
-            if getattr(event, key) is not None:
-                entry[key] = getattr(event, key)
-        if event.caption:
-            entry["caption"] = clean_text(event.caption)
-        return entry
-    return {}
 
 
 def _add_entry(s: IntakeState, entry: dict[str, Any]) -> Outcome:
     drafted = s.but(draft=s.draft | {"entries": [*s.draft.get("entries", ()), entry]})
     return Outcome(drafted, [Send(prompts.account_ack(len(_account_entries(drafted)), drafted), prompt=True)])
-
-
-def parse_count(text: str) -> int | None:
-    digits = text.strip()
-    if not digits.isdecimal():  # int() would also take "1_0" or " +3"
-        return None
-    try:
-        n = int(digits)  # int() reads every script's decimal digits (Arabic-Indic, Persian ...)
-    except ValueError:
-        return None
-    return n if 1 <= n <= _MAX_COUNT else None
-
-
-def parse_phone(text: str) -> str | None:
-    if len(text) > 40:
-        return None
-    try:
-        number = phonenumbers.parse(text, "SE")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
