@@ -1,17 +1,47 @@
-"""The INTAKE_* settings of INTAKE_SPEC section 8, read from the environment (or a .env file)."""
+"""The INTAKE_* settings of INTAKE_SPEC section 8, read from the environment (or the project's .env file).
+
+The project folder (where `pyproject.toml` and `.venv/` are) anchors what is relative: its `.env`, and a
+relative SQLite path such as the default `sqlite:///intake.db`. So `intake` finds the same database from
+any working folder, the one `make run` uses in the project folder, instead of a new empty one elsewhere.
+"""
 
 from __future__ import annotations
 
-from pydantic import Field
+import sys
+from pathlib import Path
+
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from dialogs.events import Config
 
-__all__ = ["Settings"]
+__all__ = ["PROJECT_ROOT", "Settings", "sqlite_path"]
+
+
+def _project_root() -> Path:
+    source = Path(__file__).resolve().parent.parent
+    if (source / "pyproject.toml").exists():
+        return source
+    venv = Path(sys.prefix).resolve()
+    if venv.name == ".venv" and (venv.parent / "pyproject.toml").exists():
+        return venv.parent
+    return Path.cwd()
+
+
+PROJECT_ROOT = _project_root()
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for another database or an in-memory one)."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="INTAKE_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="INTAKE_", env_file=PROJECT_ROOT / ".env", extra="ignore")
 
     database_url: str = "sqlite:///intake.db"
     telegram_token: str | None = None
@@ -27,13 +57,27 @@ class Settings(BaseSettings):
     # How many processes serve this database. With one, replies a crash left half-sent are sent
     # again at once at start-up; with more, after a short lease (another worker may be sending them).
     workers: int = Field(default=1, ge=1)
+    # What only the municipality knows (README: every default is to be checked before going live).
     social_services_phone: str = "0620-68 20 00"
+    after_hours_phone: str = "112"  # socialjouren, evenings and weekends
+    committee: str = "Socialnämnden, Sollefteå kommun"  # personuppgiftsansvarig nämnd
+    dpo_contact: str = "0620-68 20 00"  # the data protection officer (dataskyddsombud): phone or e-mail
+    signatory_role: str = "Socialchef"  # who signs the official letter (a role with mandate, per the delegation order)
     emergency_number: str = "112"
     retention_unfinished_days: int = 30
     retention_closed_years: int = 5  # years after the end of the year of a closed case's last event
     encryption_key: str | None = None  # Fernet keys, comma-separated, the current one first
     response_days: int = 3
     log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _anchored(cls, url: str) -> str:
+        """A relative SQLite path is the project folder's, whatever the working folder."""
+        path = sqlite_path(url)
+        if path is None or path.is_absolute():
+            return url
+        return make_url(url).set(database=str(PROJECT_ROOT / path)).render_as_string(hide_password=False)
 
     @property
     def file_url(self) -> str:
@@ -46,6 +90,9 @@ class Settings(BaseSettings):
         return Config(
             languages=languages,
             social_services_phone=self.social_services_phone,
+            after_hours_phone=self.after_hours_phone,
+            committee=self.committee,
+            dpo_contact=self.dpo_contact,
             emergency_number=self.emergency_number,
             retention_days=self.retention_unfinished_days,
             response_days=self.response_days,

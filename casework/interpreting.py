@@ -1,7 +1,6 @@
-"""The interpreter's (tolkens) access to a referral, the caseworker's messages they translate, and the
-caseworker's notice of a new message from the person. Each call runs in the caller's transaction.
-
-Which lines of the transcript need Swedish, and their drafts and verification: `dialogs.translation`.
+"""The interpreter's (tolkens) side that the conversation also needs: staff names for the transcript, the
+translation of a caseworker's message, and the staff notices of a new message from the person. Each call
+runs in the caller's transaction. The interpreter's commands are in `casework.translating`.
 """
 
 from __future__ import annotations
@@ -11,36 +10,13 @@ from datetime import datetime
 from sqlmodel import Session
 
 from casework import quotas
-from casework.staff import Role
-from casework.steps import CaseError, UnknownCase
+from casework.errors import CaseError
 from storage import interpreting as store
 from storage import repo
 from storage.interpreting import CaseworkerMessage
-from storage.models import Referral, Staff
+from storage.models import Referral
 
-__all__ = ["CASE_COMMANDS", "announce_person_message", "case_of", "may_use", "staff_name", "translate_message"]
-
-# Commands an interpreter may use only on the referrals assigned to them.
-CASE_COMMANDS = frozenset({"transcript", "translate", "verify", "reportline"})
-
-
-def case_of(db: Session, reference: str) -> Referral:
-    referral = repo.get_referral(db, reference=reference.strip().upper())
-    if referral is None or referral.id is None:
-        raise UnknownCase(f"Inget ärende {reference}.")
-    return referral
-
-
-def may_use(db: Session, *, staff: Staff, command: str, args: str) -> bool:
-    """An interpreter reaches only the referrals assigned to them; everyone else passes (their role
-    was checked already). False means: answer as if the command did not exist."""
-    if staff.role != Role.INTERPRETER or command not in CASE_COMMANDS:
-        return True
-    words = args.split()
-    if not words or (command == "translate" and words[0].lower() == "stop"):
-        return True  # no case named: the command itself explains what it needs
-    referral = repo.get_referral(db, reference=words[0].upper())
-    return referral is not None and referral.interpreter_id == staff.id
+__all__ = ["announce_person_message", "staff_name", "translate_message"]
 
 
 def staff_name(db: Session, actor: str | None) -> str | None:
@@ -68,7 +44,8 @@ def translate_message(db: Session, *, referral: Referral, message_id: int, text:
 
 
 def announce_person_message(db: Session, *, reference: str, now: datetime) -> bool:
-    """Tell the referral's caseworker, in their private chat with the bot, that the person wrote again.
+    """Tell the referral's caseworker and its interpreter, each in their private chat with the bot, that
+    the person wrote again.
 
     Only the reference: what the person wrote is read with /transcript or /case. Called in the
     transaction of the person's message (after `queue.note_person_message`), so the notice is sent
@@ -76,18 +53,24 @@ def announce_person_message(db: Session, *, reference: str, now: datetime) -> bo
     messages come in it (the message's event says whether it brought a notice).
     """
     referral = repo.get_referral(db, reference=reference)
-    if referral is None or referral.id is None or referral.caseworker_id is None or referral.status == "closed":
-        return False
-    caseworker = repo.get_staff(db, staff_id=referral.caseworker_id)
-    if caseworker is None or not caseworker.active:
+    if referral is None or referral.id is None or referral.status == "closed":
         return False
     recent = repo.recent_events(db, referral_id=referral.id, kind="person_message", since=now - quotas.NOTICE_QUIET)
     if any((e.data or {}).get("notice") for e in recent):
-        return False
-    if recent:
+        return False  # told already in this quiet period: the transcript has every message
+    told = False
+    ref = referral.reference
+    for staff_id, text in (
+        (referral.caseworker_id, f"Nytt meddelande i {ref}. Läs det med /transcript {ref}."),
+        (referral.interpreter_id, f"Nytt meddelande att översätta i {ref}: /translate {ref}"),
+    ):
+        staff = repo.get_staff(db, staff_id=staff_id) if staff_id is not None else None
+        if staff is None or not staff.active:
+            continue
+        repo.add_outbox(db, channel="telegram", chat_id=str(staff.telegram_user_id), action="send",
+                        payload={"text": text}, now=now)
+        told = True
+    if told and recent:
         recent[-1].data = {"notice": True}
         db.add(recent[-1])
-    text = f"Nytt meddelande i {referral.reference}. Läs det med /transcript {referral.reference}."
-    repo.add_outbox(db, channel="telegram", chat_id=str(caseworker.telegram_user_id), action="send",
-                    payload={"text": text}, now=now)
-    return True
+    return told

@@ -38,6 +38,7 @@ __all__ = [
     "clean_text",
     "isolate",
     "language_name",
+    "nav_arrow",
     "render",
     "show",
     "translations",
@@ -193,6 +194,14 @@ def render(msg: Msg, language: str) -> str:
         source = msg.plural if msg.plural is not None and msg.n != 1 else msg.msgid
         filled = fill(source, values)
     return filled if filled is not None else msg.msgid
+
+
+def nav_arrow(direction: str, language: str) -> str:
+    """The arrow of a navigation button, pointing the way it goes in the language's reading direction:
+    "back" points left in left-to-right languages and right in right-to-left ones (the arrows are not
+    mirrored by the bidirectional algorithm, so the choice is made here, not in the catalogs)."""
+    backwards = (direction == "back") != (language in RTL_LANGUAGES)
+    return "◀" if backwards else "▶"
 
 
 def show(value: Msg | str, language: str) -> str:

@@ -32,6 +32,7 @@ class ReferralFigures:
     urgent: bool
     status: str  # new / in_progress / closed
     close_reason: str | None
+    actions: tuple[str, ...] = ()  # the recommended action ids of its assessment
 
 
 def _forms(assessment: Any) -> tuple[int, ...]:
@@ -39,6 +40,11 @@ def _forms(assessment: Any) -> tuple[int, ...]:
     if not isinstance(forms, list | tuple):
         return ()
     return tuple(sorted({int(f) for f in forms if isinstance(f, int) or (isinstance(f, str) and f.isdigit())}))
+
+
+def _actions(assessment: Any) -> tuple[str, ...]:
+    actions = assessment.get("actions") if isinstance(assessment, dict) else None
+    return tuple(a for a in actions if isinstance(a, str)) if isinstance(actions, list | tuple) else ()
 
 
 def _moved_from(answers: Any) -> str | None:
@@ -62,20 +68,25 @@ def referral_figures(db: Session, *, start: datetime, end: datetime) -> list[Ref
             urgent=priority == "urgent",
             status=status,
             close_reason=close_reason if status == "closed" else None,
+            actions=_actions(assessment),
         )
         for answers, assessment, level, priority, status, close_reason in db.exec(query).all()
     ]
 
 
 def event_counts(db: Session, *, start: datetime, end: datetime, kinds: Iterable[str]) -> dict[str, int]:
-    """How many events of each of `kinds` were recorded in [start, end); a kind with none gives 0."""
+    """How many events of each of `kinds` were recorded in [start, end); a kind with none gives 0. A step
+    struck through as wrong (a later `struck` event names it) does not count."""
     wanted = list(dict.fromkeys(kinds))
     counts = dict.fromkeys(wanted, 0)
     if not wanted:
         return counts
+    struck_id = col(ReferralEvent.data)["event_id"].as_integer()
+    struck = select(struck_id).where(ReferralEvent.kind == "struck", struck_id.is_not(None))
     query = (
         select(ReferralEvent.kind, func.count())
-        .where(col(ReferralEvent.kind).in_(wanted), col(ReferralEvent.at) >= start, col(ReferralEvent.at) < end)
+        .where(col(ReferralEvent.kind).in_(wanted), col(ReferralEvent.at) >= start, col(ReferralEvent.at) < end,
+               col(ReferralEvent.id).not_in(struck))
         .group_by(col(ReferralEvent.kind))
     )
     for kind, count in db.exec(query).all():

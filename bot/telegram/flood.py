@@ -44,7 +44,7 @@ class FloodWatch:
             return
         self._told[chat_id] = at
         log.info("chat floods: asked to slow down", extra={"update": update.update_id})
-        await self.services.run_db(self._slow_down, str(user.id), chat_id)
+        await self.services.run_db(self._slow_down, str(user.id), chat_id, user.language_code)
 
     def _forget_quiet(self, at: float) -> None:
         """Drop the chats quiet for a whole window: the state held is about the chats of the last window,
@@ -54,6 +54,7 @@ class FloodWatch:
         self._told = {c: t for c, t in self._told.items() if t >= since}
         self._prune_at = max(PRUNE_AT, 2 * (len(self._recent) + len(self._told)))
 
-    def _slow_down(self, external_id: str, chat_id: str) -> None:
+    def _slow_down(self, external_id: str, chat_id: str, language_hint: str | None = None) -> None:
         with transaction(self.services.engine) as db:
-            service.slow_down(db, channel="telegram", external_id=external_id, chat_id=chat_id, now=now())
+            service.slow_down(db, channel="telegram", external_id=external_id, chat_id=chat_id, now=now(),
+                              language_hint=language_hint)

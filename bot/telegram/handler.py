@@ -95,4 +95,4 @@ class UpdateHandler:
     def _group(self, item: GroupMessage, update_id: int, answer: bool) -> None:
         with transaction(self.services.engine) as db:
             service.handle_group(db, chat_id=item.chat_id, update_id=update_id, language_hint=item.language_hint,
-                                 answer=answer, now=now())
+                                 answer=answer, now=now(), external_id=item.external_id)

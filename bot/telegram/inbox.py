@@ -12,8 +12,12 @@ import logging
 from typing import Any
 
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from telegram import Update
 
+from bot.telegram import staff
 from bot.telegram.services import Services, now
+from bot.telegram.translate import translate
+from dialogs import service
 from storage import repo
 from storage.db import transaction
 
@@ -64,11 +68,16 @@ class Inbox:
         with transaction(self.services.engine) as db:
             return [(r.update_id, r.chat_id, r.payload or {}) for r in repo.pending_inbox(db)]
 
-    def give_up(self, update_id: int) -> int:
+    def give_up(self, update_id: int, update: Update | None = None) -> int:
         """Mark an update failed without handling it (unreadable, or failed too often): processed, one
-        more attempt counted, content dropped. Returns how many failed updates the inbox holds now."""
+        more attempt counted, content dropped; a person whose message it was is told, in their language,
+        to send it again. Returns how many failed updates the inbox holds now."""
+        item = translate(update) if update is not None else None
         with transaction(self.services.engine) as db:
             repo.fail_inbox_update(db, update_id=update_id, now=now())
+            if isinstance(item, service.Incoming) and not staff.is_staff_event(item):
+                service.apologise(db, channel=item.channel, external_id=item.external_id, chat_id=item.chat_id,
+                                  now=now(), cfg=self.services.config, language_hint=item.language_hint)
             return repo.count_failed_inbox(db)
 
     def is_processed(self, update_id: int) -> bool:

@@ -60,9 +60,11 @@ class Processor:
                 if self.retries.was_postponed(update_id):
                     break  # keep this person's order: the next round tries again
                 if self.retries.failed(update_id):
-                    failed = await self.services.run_db(self.inbox.give_up, update_id)
+                    failed = await self.services.run_db(self.inbox.give_up, update_id, update)
                     log.error("update dropped after repeated failures; marked failed",
                               extra={"update": update_id, "failed": failed})
+                    if chat_id is not None:
+                        await self.sender.flush(chat_id)  # the apology
                 break  # keep this person's order: retry on the next round
             self.retries.succeeded(update_id)
             if chat_id is not None:

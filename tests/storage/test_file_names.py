@@ -11,14 +11,13 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from bot.transcript import read
 from bot.transcript_html import to_html
 from dialogs.events import Config, Media
 from storage import interpreting as store
 from storage import repo
 from storage.db import transaction
 from tests.storage import test_service
-from tests.storage.test_interpreting import _cmd, _export, _intake, _staff
+from tests.storage.test_interpreting import _admin, _cmd, _export, _intake, _read, _staff
 
 
 @pytest.fixture(autouse=True)
@@ -57,11 +56,14 @@ def test_a_persons_file_name_never_becomes_a_path(engine: Engine, database_url: 
     monkeypatch.setenv("INTAKE_DATABASE_URL", database_url)
     from bot.cli import app
 
+    admin = str(_admin(engine).id)
     before = {p for p in tmp_path.rglob("*")}
     for n in lines:
-        out = CliRunner().invoke(app, ["translate", reference, "--entry", str(n)])
+        out = CliRunner().invoke(app, ["translate", reference, "--entry", str(n), "--as", admin])
         assert out.exit_code == 0, out.output
-    out = CliRunner().invoke(app, ["transcript", reference, "--files", "files"])
+        out = CliRunner().invoke(app, ["queue", "file", reference, str(n), "--as", admin])
+        assert out.exit_code == 0, out.output
+    out = CliRunner().invoke(app, ["transcript", reference, "--files", "files", "--as", admin])
     assert out.exit_code == 0, out.output
     written = {p for p in tmp_path.rglob("*")} - before
     expected = {f"{reference}-rad{n}-document.pdf" for n in lines}
@@ -74,7 +76,7 @@ def test_the_interpreter_gets_the_file_under_a_system_name_and_sees_the_persons_
     person, reference = _intake(engine, media_in_account=False)
     lines = _send_documents(engine, person, HOSTILE, Path("/x"))
     omar = _staff(engine, 871, "Omar", "interpreter", ["ar"])
-    _cmd(engine, "assign", f"{reference} {omar.id}", None)
+    _cmd(engine, "assign", f"{reference} {omar.id}", _admin(engine))
     for n in lines:
         reply = _cmd(engine, "translate", f"{reference} {n}", omar)
         [(filename, content, kind)] = reply.media
@@ -85,8 +87,7 @@ def test_the_interpreter_gets_the_file_under_a_system_name_and_sees_the_persons_
     exported = _export(engine, reference)
     names = [f["file_name"] for ln in exported for f in ln["files"]]
     assert "report[U+202E]fdp.exe" in names and not any("\u202e" in (x or "") for x in names)
-    with transaction(engine) as db:
-        html = to_html(read(db, reference=reference, actor="cli:test", command="transcript", now=datetime.now(UTC)))
+    html = to_html(_read(engine, reference))
     assert "\u202e" not in html and "report[U+202E]fdp.exe" in html
 
 

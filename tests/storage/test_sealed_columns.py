@@ -69,6 +69,8 @@ ALLOWED: dict[str, str] = {
     "referral.level": "a level id",
     "referral.rules_version": "the rule table's version",
     "referral.consents": "consent ids and yes / no",
+    "referral.moved_from": "a kommunkod, other or dont_know (a typed name is in the sealed texts)",
+    "case_read.shell": "telegram / cli / web",
     "referral_event.kind": "an event kind",
     "referral_event.actor": "staff:<id>, cli:<os user> or person",
     "staff.name": "a staff member's own name, shown to colleagues",

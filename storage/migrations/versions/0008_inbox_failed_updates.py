@@ -4,7 +4,7 @@ An update python-telegram-bot cannot parse is stored, acknowledged, and marked f
 the poller; `failed_at` says when it was given up, `attempts` how often it was tried.
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0009
 Create Date: 2026-12-05 23:50:00.000000
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0008'
-down_revision: str | None = '0004'
+down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
