@@ -84,6 +84,9 @@ def run() -> None:
     """Start the bot on Telegram when INTAKE_TELEGRAM_TOKEN is set, else the console chat."""
     settings = _settings()
     migrate(settings.database_url)
+    from web.serve import start_in_background
+
+    start_in_background(settings)  # the staff web console beside the bot (says so when it cannot start)
     if settings.telegram_token:
         from bot.telegram.app import run as run_telegram
 
@@ -360,8 +363,9 @@ def reply_command(
 @staff_app.command("add")
 def staff_add(telegram_user_id: int, name: str,
               role: str = typer.Option(..., "--role", help="caseworker, interpreter or admin"),
-              languages: str = typer.Option("", "--languages", help="an interpreter's languages, e.g. ar,ti")) -> None:
-    """Add staff (or change their name, role, languages)."""
+              languages: str = typer.Option("", "--languages", help="an interpreter's languages, e.g. ar,ti"),
+              email: str = typer.Option("", "--email", help="the e-mail they sign in to the web console with")) -> None:
+    """Add staff (or change their name, role, languages, e-mail)."""
     from datetime import UTC, datetime
 
     from casework.staff import Role
@@ -376,7 +380,15 @@ def staff_add(telegram_user_id: int, name: str,
     with transaction(make_engine(settings.database_url)) as db:
         staff = repo.add_staff(db, telegram_user_id=telegram_user_id, name=name, role=role, languages=langs,
                                now=datetime.now(UTC))
+        staff_id = staff.id
         typer.echo(f"staff {staff.id}: {staff.name} ({staff.role})")
+    if email:
+        from web.cli import set_email
+
+        assert staff_id is not None
+        set_email(settings, staff_id, email)
+        typer.echo(f"e-mail {email.strip().lower()}: set a password with `intake staff password`, "
+                   "then a code with `intake staff totp`")
 
 
 @staff_app.command("remove")
@@ -398,7 +410,8 @@ def staff_list() -> None:
     with transaction(make_engine(settings.database_url)) as db:
         for s in repo.list_staff(db):
             state = "" if s.active else " (removed)"
-            typer.echo(f"{s.id:>4}  {s.telegram_user_id:>12}  {s.role:<11} {s.name}  {','.join(s.languages)}{state}")
+            telegram = s.telegram_user_id or "-"
+            typer.echo(f"{s.id:>4}  {telegram:>12}  {s.role:<11} {s.name}  {','.join(s.languages)}{state}")
 
 
 @catalog_app.command("status")
@@ -484,6 +497,10 @@ def diagram() -> None:
 
     typer.echo(make_diagram(), nl=False)
 
+
+from web.cli import register as _register_web  # noqa: E402  (intake web, intake staff password|totp)
+
+_register_web(app, staff_app, _settings)
 
 if __name__ == "__main__":
     app()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["COMMANDS", "Role", "allowed"]
+__all__ = ["ADMINISTRATION", "COMMANDS", "Role", "allowed"]
 
 
 class Role(StrEnum):
@@ -35,7 +35,14 @@ COMMANDS: dict[str, frozenset[Role]] = {
     "reportline": _INTERPRETING,
     "staffhelp": frozenset(Role),
 }
+# Administration, in the web console and the CLI only: staff, roles, languages, sign-in methods, the
+# access log. Not Telegram commands, so kept out of COMMANDS (which the Telegram shell routes by).
+ADMINISTRATION: dict[str, frozenset[Role]] = {
+    "staff_admin": frozenset({Role.ADMIN}),
+    "access_log": frozenset({Role.ADMIN}),
+}
 
 
 def allowed(role: str | None, command: str) -> bool:
-    return role is not None and command in COMMANDS and role in COMMANDS[command]
+    table = COMMANDS if command in COMMANDS else ADMINISTRATION
+    return role is not None and command in table and role in table[command]
