@@ -91,7 +91,7 @@ def console_factory(tmp_path: Path) -> Iterator[Callable[..., Console]]:
     def start(**overrides: Any) -> Console:
         url = f"sqlite:///{tmp_path / 'intake.db'}"
         migrate(url)
-        port = free_port()
+        port = overrides.pop("web_port", None) or free_port()
         settings = Settings(database_url=url, web_listen="127.0.0.1", web_port=port, **overrides)
         engine = make_engine(url)
         clock = Clock()
@@ -206,7 +206,8 @@ def check_accessibility(page: Any) -> None:
         pytest.skip("accessibility check: axe-core is not installed (make browser-deps runs npm ci in tests/web)")
     page.add_script_tag(path=str(axe))
     result = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                        nodes: v.nodes.slice(0, 3).map(n => n.html)}));
     }""")
