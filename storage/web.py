@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, delete, func, update
+from sqlalchemy import Column, Index, and_, delete, exists, func, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.crypto import SealedJSON, SealedText
@@ -38,10 +38,13 @@ __all__ = [
     "forget_old_attempts",
     "get_session",
     "live_sessions",
+    "open_lines",
     "peek_link",
     "revoke_sessions",
     "save_account",
+    "set_flash",
     "staff_with_accounts",
+    "take_flash",
     "take_flow",
     "take_link",
     "touch_session",
@@ -76,6 +79,8 @@ class WebSession(SQLModel, table=True):
     last_seen_at: datetime
     expires_at: datetime  # at most 10 hours after sign-in
     revoked_at: datetime | None = None
+    # What the last action said ("Steget är registrerat."), shown once on the next page (post/redirect/get).
+    flash: str | None = Field(default=None, max_length=500)
 
 
 class SignInAttempt(SQLModel, table=True):
@@ -157,6 +162,26 @@ def access_log(db: Session, *, reference: str | None, limit: int, offset: int) -
     return [(read, ref) for read, ref in rows.all()]
 
 
+_TRANSLATABLE = ("text", "voice", "audio", "photo", "document", "video", "video_note")
+
+
+def open_lines(db: Session, *, interpreter_id: int) -> dict[str, int]:
+    """Per open case assigned to this interpreter: how many of the person's messages have no Swedish
+    translation yet (the interpreter's badge; the same lines `dialogs.translation` offers)."""
+    from storage.interpreting import Translation
+    from storage.models import TranscriptEntry
+
+    untranslated = ~exists().where(col(Translation.transcript_entry_id) == col(TranscriptEntry.id))
+    query = (select(Referral.reference, func.count(col(TranscriptEntry.id)))
+             .join(TranscriptEntry, and_(col(TranscriptEntry.person_id) == col(Referral.person_id),
+                                         col(TranscriptEntry.direction) == "in",
+                                         col(TranscriptEntry.kind).in_(_TRANSLATABLE)))
+             .where(col(Referral.interpreter_id) == interpreter_id, col(Referral.status) != "closed",
+                    col(Referral.language) != "sv", untranslated)
+             .group_by(col(Referral.reference)))
+    return {ref: int(n) for ref, n in db.exec(query).all()}
+
+
 # --------------------------------------------------------------------- sessions
 def add_session(db: Session, *, session: WebSession) -> WebSession:
     db.add(session)
@@ -172,6 +197,20 @@ def get_session(db: Session, *, token_sha256: str) -> tuple[WebSession, Staff] |
 
 def touch_session(db: Session, *, session_id: int, now: datetime) -> None:
     db.exec(update(WebSession).where(col(WebSession.id) == session_id).values(last_seen_at=now))  # type: ignore[call-overload]
+
+
+def set_flash(db: Session, *, session_id: int, text: str | None) -> None:
+    db.exec(update(WebSession).where(col(WebSession.id) == session_id)  # type: ignore[call-overload]
+            .values(flash=text[:500] if text else None))
+
+
+def take_flash(db: Session, *, session_id: int) -> str | None:
+    session = db.get(WebSession, session_id)
+    if session is None or not session.flash:
+        return None
+    text = session.flash
+    set_flash(db, session_id=session_id, text=None)
+    return text
 
 
 def revoke_sessions(db: Session, *, now: datetime, staff_id: int | None = None, session_id: int | None = None) -> int:

@@ -48,9 +48,10 @@ LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 class PageError(Exception):
     """A request refused with a Swedish message and an HTTP status; nothing was changed."""
 
-    def __init__(self, message: str, status: int = 400, *, title: str = "Det gick inte") -> None:
+    def __init__(self, message: str, status: int = 400, *, title: str = "Det gick inte",
+                 back: str | None = None) -> None:
         super().__init__(message)
-        self.message, self.status, self.title = message, status, title
+        self.message, self.status, self.title, self.back = message, status, title, back
 
 
 class NotSignedIn(Exception):
@@ -154,13 +155,19 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     ctx: dict[str, Any] = {"signed": signed, "csrf": signed.csrf if signed else "", "settings": settings_of(request)}
     if signed is not None:
         ctx["may"] = request.app.state.may(signed.staff)
+        if signed.staff.role == "interpreter":  # the badge: the person's messages still to translate
+            from storage import web as store
+
+            with db_of(request) as db:
+                ctx["badge"] = sum(store.open_lines(db, interpreter_id=signed.staff_id).values()) or None
     ctx.update(context or {})
     return TEMPLATES.TemplateResponse(request, template, ctx, status_code=status)
 
 
-def error_page(request: Request, message: str, status: int, title: str) -> Response:
+def error_page(request: Request, message: str, status: int, title: str, back: str | None = None) -> Response:
     signed = request.scope.get("intake.signed")
-    return render(request, "error.html", {"title": title, "message": message}, status=status, signed=signed)
+    return render(request, "error.html", {"title": title, "message": message, "back": back}, status=status,
+                  signed=signed)
 
 
 def now_utc() -> datetime:

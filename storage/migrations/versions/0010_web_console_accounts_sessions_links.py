@@ -71,6 +71,7 @@ def upgrade() -> None:
     sa.Column('last_seen_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('revoked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('flash', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('token_sha256')
