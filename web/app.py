@@ -8,6 +8,7 @@ leak to another site).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,9 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.settings import Settings
-from casework.staff import allowed
+from casework.conversation import Conversation
+from casework.permissions import ACTIONS
+from casework.staff import Role, allowed
 from storage.db import make_engine
 from storage.models import Staff
 from web.pages import NotSignedIn, PageError, error_page
@@ -43,21 +46,27 @@ _HEADERS = {
 
 def _may(staff: Staff) -> dict[str, bool]:
     """Which parts of the menu to show; each page still asks the command layer on every request."""
+    rules = ACTIONS
     return {
-        "queue": allowed(staff.role, "queue"),
-        "interpret": allowed(staff.role, "translate"),
+        "queue": staff.role in rules["claim"].roles,
+        "interpret": staff.role in rules["translate"].roles or staff.role == Role.INTERPRETER,
         "admin": allowed(staff.role, "staff_admin"),
     }
 
 
-def create_app(settings: Settings, *, engine: Engine | None = None,
-               clock: Callable[[], datetime] | None = None) -> FastAPI:
+def create_app(settings: Settings, *, engine: Engine | None = None, clock: Callable[[], datetime] | None = None,
+               conversation: Conversation | None = None) -> FastAPI:
     app = FastAPI(title="Sollefteå intake, personalens webbkonsol", docs_url=None, redoc_url=None,
                   openapi_url=None)
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
     app.state.clock = clock or (lambda: datetime.now(UTC))
     app.state.may = _may
+    if conversation is None:
+        from dialogs.staffside import STAFF_SIDE
+
+        conversation = STAFF_SIDE
+    app.state.conversation = conversation  # the port through which casework reads the question table
     app.state.oauth = None
     if settings.oidc_enabled:
         from web.oidc import client
@@ -66,7 +75,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None,
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Any]) -> Response:
+        started = time.perf_counter()
         response: Response = await call_next(request)
+        # The server's own time for the request (read by bench/web.py; browsers show it in their tools).
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         for name, value in _HEADERS.items():
             response.headers.setdefault(name, value)
         if request.url.scheme == "https":
@@ -82,7 +94,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None,
 
     @app.exception_handler(PageError)
     async def page_error(request: Request, exc: PageError) -> Response:
-        return error_page(request, exc.message, exc.status, exc.title)
+        return error_page(request, exc.message, exc.status, exc.title, exc.back)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -105,9 +117,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None,
     def home() -> RedirectResponse:
         return RedirectResponse("/queue", status_code=303)
 
-    from web import routes_admin, routes_auth
+    from web import routes_admin, routes_auth, routes_cases, routes_interpreting
 
     app.include_router(routes_auth.router)
     app.include_router(routes_admin.router)
+    app.include_router(routes_interpreting.router)
+    app.include_router(routes_cases.router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     return app
