@@ -37,11 +37,6 @@ class Format(StrEnum):
     text = "text"
 
 
-class TranscriptFormat(StrEnum):
-    json = "json"
-    html = "html"
-
-
 def _settings() -> Settings:
     settings = Settings()
     _logging(settings.log_level)
@@ -161,203 +156,6 @@ def queue_export(format: Format = Format.json) -> None:  # noqa: A002 - the opti
             a = item["assessment"]
             typer.echo(f"{item['reference']}  {item['priority']:<7} {item['status']:<11} {item['language']:<5} "
                        f"forms={a.get('forms')} actions={','.join(a.get('actions', []))}")
-
-
-def _staffcmd(command: str, args: str, staff_id: int | None = None) -> None:
-    """Run a staff command as the CLI user (an administrator on the server) and print the answer."""
-    import getpass
-    from datetime import UTC, datetime
-
-    from bot import staffcmd
-
-    settings = _settings()
-    with transaction(make_engine(settings.database_url)) as db:
-        staff = None
-        if staff_id is not None:
-            staff = repo.get_staff(db, staff_id=staff_id) or repo.get_staff(db, telegram_user_id=staff_id)
-            if staff is None:
-                raise typer.BadParameter(f"no staff with id {staff_id}", param_hint="--staff")
-        actor = f"staff:{staff.id}" if staff else f"cli:{getpass.getuser()}"
-        reply = staffcmd.run(db, staff=staff, actor=actor, command=command, args=args, now=datetime.now(UTC))
-    typer.echo(reply.text)
-    for filename, content in [*reply.documents, *((name, content) for name, content, _ in reply.media)]:
-        with open(filename, "wb") as fh:
-            fh.write(content)
-        typer.echo(f"wrote {filename}")
-
-
-@queue_app.command("list")
-def queue_list(all_: bool = typer.Option(False, "--all", help="closed cases too")) -> None:
-    """The queue: running IVO deadlines first, then urgent, high, medium, low, then oldest first."""
-    _staffcmd("queue", "all" if all_ else "")
-
-
-@queue_app.command("due")
-def queue_due() -> None:
-    """Cases whose IVO deadline is overdue or within 7 days (as announced in the staff chat)."""
-    _staffcmd("due", "")
-
-
-@queue_app.command("show")
-def queue_show(reference: str) -> None:
-    """One case: answers, reasons (signal, answer, policy section), actions, events. The read is logged."""
-    _staffcmd("case", reference)
-
-
-@queue_app.command("claim")
-def queue_claim(reference: str, staff: int = typer.Option(..., "--staff", help="staff id or Telegram id")) -> None:
-    """Take a case for a caseworker; only one can have it."""
-    _staffcmd("claim", reference, staff)
-
-
-@queue_app.command("step")
-def queue_step(reference: str, step: str, when: str = typer.Option("", "--date", help="YYYY-MM-DD, default today"),
-               text: str = typer.Option("", "--text")) -> None:
-    """Record a dated step: municipality_contacted, letter_sent, transfer_requested, transfer_accepted,
-    transfer_refused, ivo_applied, home_visit_booked, home_visit_done, housing_offered."""
-    import shlex
-
-    _staffcmd("step", " ".join(shlex.quote(w) for w in (reference, step, when, text) if w))
-
-
-@queue_app.command("note")
-def queue_note(reference: str, text: str) -> None:
-    """Add a note to a case."""
-    _staffcmd("note", f"{reference} {text}")
-
-
-@queue_app.command("assign")
-def queue_assign(reference: str, interpreter: int = typer.Argument(..., help="staff id or Telegram id")) -> None:
-    """Assign an interpreter who has the case's language."""
-    _staffcmd("assign", f"{reference} {interpreter}")
-
-
-@queue_app.command("edit")
-def queue_edit(reference: str, question: str, value: str) -> None:
-    """Correct an answer: both values are kept, the assessment is recomputed."""
-    import shlex
-
-    _staffcmd("edit", " ".join(shlex.quote(w) for w in (reference, question, value)))
-
-
-@queue_app.command("close")
-def queue_close(reference: str, reason: str) -> None:
-    """Close a case: returned, stays_with_support, not_dumping, no_contact, withdrawn."""
-    _staffcmd("close", f"{reference} {reason}")
-
-
-@app.command()
-def letter(reference: str, kind: str = typer.Option(..., "--kind", help="official, transfer or ivo")) -> None:
-    """Write a letter draft (Word and text) for a case into the current folder."""
-    _staffcmd("letter", f"{reference} {kind}")
-
-
-@app.command()
-def report(month: str = typer.Option(..., "--month", help="YYYY-MM")) -> None:
-    """The month's figures (no personal data), as a table and a PNG chart."""
-    _staffcmd("stats", month)
-
-
-@app.command()
-def transcript(reference: str, format: TranscriptFormat = TranscriptFormat.json,  # noqa: A002 - called --format
-               staff: int = typer.Option(None, "--staff", help="read as this staff member (staff id or Telegram id)"),
-               files: str = typer.Option(None, "--files", help="also write the person's stored files to this folder"),
-               ) -> None:
-    """The conversation in order: the person's language and Swedish, files, translations (the read is logged)."""
-    import getpass
-    from datetime import UTC, datetime
-    from pathlib import Path
-
-    from bot.transcript import read, to_json
-    from bot.transcript_html import to_html
-    from casework.interpreting import may_use
-    from casework.steps import CaseError
-    from storage import interpreting
-
-    settings = _settings()
-    with transaction(make_engine(settings.database_url)) as db:
-        who = None
-        if staff is not None:
-            who = repo.get_staff(db, staff_id=staff) or repo.get_staff(db, telegram_user_id=staff)
-            if who is None or not may_use(db, staff=who, command="transcript", args=reference):
-                raise typer.BadParameter(f"staff {staff} may not read {reference}", param_hint="--staff")
-        actor = f"staff:{who.id}" if who else f"cli:{getpass.getuser()}"
-        try:
-            record = read(db, reference=reference, actor=actor, command=f"transcript:{format.value}",
-                          now=datetime.now(UTC))
-        except CaseError as exc:
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(1) from exc
-        written = []
-        if files:
-            folder = Path(files)
-            folder.mkdir(parents=True, exist_ok=True)
-            for ln in record.lines:
-                for f in ln.files:
-                    if f.status != "stored":
-                        continue
-                    content = interpreting.file_content(db, entry_id=ln.entry_id) if ln.entry_id else None
-                    if content is not None:
-                        path = folder / f"{record.reference}-rad{ln.n}-{f.kind}"
-                        path.write_bytes(content)
-                        written.append(path)
-    if format is TranscriptFormat.json:
-        typer.echo(json.dumps(to_json(record), ensure_ascii=False, indent=1))
-    else:
-        typer.echo(to_html(record), nl=False)
-    for path in written:
-        typer.echo(f"wrote {path}", err=True)
-
-
-@app.command()
-def translate(reference: str,
-              entry: int = typer.Option(None, "--entry", help="the transcript's line number"),
-              text: str = typer.Option(None, "--text", help="the Swedish translation (or of --reply: the person's "
-                                                            "language)"),
-              reply: int = typer.Option(None, "--reply", help="a caseworker's message waiting for translation"),
-              verify: bool = typer.Option(False, "--verify", help="mark the drafts (or --entry's) verified"),
-              staff: int = typer.Option(None, "--staff", help="translate as this interpreter (staff or Telegram id)"),
-              ) -> None:
-    """Translate a line of the person's into Swedish (a draft), verify drafts, or show the next open line."""
-    if verify:
-        _staffcmd("verify", f"{reference} {entry}" if entry is not None else reference, staff)
-    elif reply is not None:
-        if not text:
-            raise typer.BadParameter("the translation is missing", param_hint="--text")
-        _staffcmd("translate", f"{reference} r{reply} {text}", staff)
-    elif entry is not None:
-        _staffcmd("translate", f"{reference} {entry} {text}" if text else f"{reference} {entry}", staff)
-    else:
-        _staffcmd("translate", reference, staff)
-
-
-@app.command("reply")
-def reply_command(
-    reference: str,
-    standard: str = typer.Argument(None, help="received, call, meeting or lease; leave out for free text"),
-    phone: str = typer.Option(None, "--phone", help="call: the number to call"),
-    day: str = typer.Option(None, "--date", help="meeting: YYYY-MM-DD"),
-    at: str = typer.Option(None, "--time", help="meeting: HH:MM"),
-    place: str = typer.Option(None, "--place", help="meeting: where"),
-    text: str = typer.Option(None, "--text", help="free text in Swedish (sent once an interpreter translated it)"),
-    swedish: bool = typer.Option(False, "--swedish", help="send the free text now, in Swedish"),
-    force: bool = typer.Option(False, "--force", help="send although the person used the quick exit"),
-    staff: int = typer.Option(None, "--staff", help="send as this caseworker (staff id or Telegram id)"),
-) -> None:
-    """Send the person a message in their language: a standard message, or free text."""
-    import shlex
-
-    flags = [f for f, on in (("--swedish", swedish), ("--force", force)) if on]
-    if standard:
-        details = {"call": [phone], "meeting": [day, at, place]}.get(standard, [])
-        if any(d is None for d in details):
-            raise typer.BadParameter("call needs --phone; meeting needs --date, --time and --place")
-        words = [reference, standard, *[d for d in details if d], *flags]
-        _staffcmd("reply", " ".join(shlex.quote(w) for w in words), staff)
-    elif text:
-        _staffcmd("reply", " ".join([reference, *flags, text]), staff)
-    else:
-        raise typer.BadParameter("give a standard message (received, call, meeting, lease) or --text")
 
 
 @staff_app.command("add")
@@ -498,8 +296,10 @@ def diagram() -> None:
     typer.echo(make_diagram(), nl=False)
 
 
+from bot.cli_staff import register as _register_staff  # noqa: E402  (queue, letter, report, transcript …)
 from web.cli import register as _register_web  # noqa: E402  (intake web, intake staff password|totp)
 
+_register_staff(app, queue_app, _settings)
 _register_web(app, staff_app, _settings)
 
 if __name__ == "__main__":

@@ -1,17 +1,47 @@
-"""The INTAKE_* settings of INTAKE_SPEC section 8, read from the environment (or a .env file)."""
+"""The INTAKE_* settings of INTAKE_SPEC section 8, read from the environment (or the project's .env file).
+
+The project folder (where `pyproject.toml` and `.venv/` are) anchors what is relative: its `.env`, and a
+relative SQLite path such as the default `sqlite:///intake.db`. So `intake` finds the same database from
+any working folder, the one `make run` uses in the project folder, instead of a new empty one elsewhere.
+"""
 
 from __future__ import annotations
 
-from pydantic import Field
+import sys
+from pathlib import Path
+
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from dialogs.events import Config
 
-__all__ = ["Settings"]
+__all__ = ["PROJECT_ROOT", "Settings", "sqlite_path"]
+
+
+def _project_root() -> Path:
+    source = Path(__file__).resolve().parent.parent
+    if (source / "pyproject.toml").exists():
+        return source
+    venv = Path(sys.prefix).resolve()
+    if venv.name == ".venv" and (venv.parent / "pyproject.toml").exists():
+        return venv.parent
+    return Path.cwd()
+
+
+PROJECT_ROOT = _project_root()
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for another database or an in-memory one)."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="INTAKE_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="INTAKE_", env_file=PROJECT_ROOT / ".env", extra="ignore")
 
     database_url: str = "sqlite:///intake.db"
     telegram_token: str | None = None
@@ -59,6 +89,15 @@ class Settings(BaseSettings):
         host = self.web_listen if self.web_listen not in ("0.0.0.0", "::", "") else "127.0.0.1"
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.web_port}"
+
+    @field_validator("database_url")
+    @classmethod
+    def _anchored(cls, url: str) -> str:
+        """A relative SQLite path is the project folder's, whatever the working folder."""
+        path = sqlite_path(url)
+        if path is None or path.is_absolute():
+            return url
+        return make_url(url).set(database=str(PROJECT_ROOT / path)).render_as_string(hide_password=False)
 
     @property
     def file_url(self) -> str:

@@ -1,49 +1,75 @@
-"""The staff commands, one implementation for Telegram (`/claim SOL-2026-0042`) and the command line
-(`intake queue claim SOL-2026-0042`). Runs in the caller's transaction; answers in Swedish.
+"""The staff commands typed in a private chat with the bot (`/claim SOL-2026-0042`): the words become one
+typed command of `casework.commands`, and its result becomes the reply (text, documents, files).
 
-The role is checked by the caller before anything here runs (`casework.staff.allowed`).
+This module parses and renders; it never decides who may do what (`casework.permissions` does, inside
+`execute`). Steps, close reasons and filters are accepted as their ids or in Swedish (`/close REF
+återvänt`, `/step REF begäran 2026-11-03 mottagen=2026-11-05`). Answers are Swedish.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session
 
 from bot import staffview
-from casework import deadlines, steps
-from casework.staff import COMMANDS
-from dialogs.corrections import InvalidCorrection, correct
-from storage import repo
-from storage.models import Staff
+from casework import commands as c
+from casework.conversation import Conversation
+from casework.errors import InvalidInput
+from casework.handlers import Claimed, MonthFigures
+from casework.interpreting import LineToTranslate
+from casework.labels import fold
+from casework.letters import Letter
+from casework.permissions import Actor
+from casework.steps import STEP_KINDS, step_kind
+from casework.transcript import Transcript
+from casework.views import CaseView, QueueFilters, QueuePage
 
-__all__ = ["HELP", "INTERPRETER_HELP", "StaffReply", "run"]
+__all__ = ["COMMANDS", "HELP", "INTERPRETER_HELP", "StaffReply", "parse", "parse_filters", "render", "run"]
 
-HELP = """Kommandon för personal:
-/queue – kön (frister först, sedan brådskande, hög, medel, låg; äldst först)
+HELP = """Kommandon för personal (steg och anledningar går att skriva på svenska):
+/queue [mina|nya|pågår|avslutade|alla] [prioritet=hög] [nivå=medel] [form=1] [frist=förfallen] [från=Ljusdal] \
+[språk=ar] [sök=0042] – kön (frister först, sedan brådskande, hög, medel, låg; äldst först)
 /due – ärenden med frist för IVO-ansökan inom 7 dagar eller förfallen
-/case REF – ett ärende: svar, skäl, åtgärder, händelser
-/claim REF – ta ärendet
-/step REF STEG [ÅÅÅÅ-MM-DD] [text] – registrera ett steg: """ + ", ".join(steps.STEPS) + """
+/case REF – ett ärende: svar, skäl, åtgärder, samtycken, händelser
+/claim REF – ta ärendet · /release REF – lämna tillbaka det till kön · /reassign REF HANDLÄGGARE – lämna över det
+/step REF STEG [ÅÅÅÅ-MM-DD] [fält=värde …] [text] – registrera ett steg: """ + "; ".join(
+    f"{k.name} ({k.id})" for k in STEP_KINDS) + """
+   beslut: insats=… lagrum=… från=ÅÅÅÅ-MM-DD [till=ÅÅÅÅ-MM-DD] · samordning: resultat="ingen kontakt hittad" \
+· begäran: mottagen=ÅÅÅÅ-MM-DD
+/strike REF STEG-NR anledning – stryk ett felaktigt steg (det står kvar, överstruket)
 /note REF text – anteckning
-/assign REF TOLK – tilldela tolk (personal-id eller Telegram-id)
-/edit REF FRÅGA VÄRDE – rätta ett svar (båda värdena sparas, bedömningen räknas om)
-/letter REF official|transfer|ivo – brevutkast (Word och text)
-/close REF ANLEDNING – avsluta: """ + ", ".join(steps.CLOSE_REASONS) + """
-/transcript REF – hela samtalet på personens språk och svenska, med översättningarna (dokument)
+/assign REF TOLK – tilldela tolk (personal-id, Telegram-id eller e-post)
+/edit REF FRÅGA VÄRDE – rätta ett svar (båda värdena sparas, bedömningen räknas om; samtycken rättas inte)
+/letter REF skrivelse|begäran|ivo – brevutkast (Word och text)
+/close REF ANLEDNING – avsluta: återvänt, stannar med stöd, inte dumpning, ingen kontakt, återkallat
+/reopen REF anledning – öppna ett avslutat ärende igen
+/transcript REF – hela samtalet på personens språk och svenska (dokument) · /file REF RAD – en fil som personen skickade
 /reply REF received|call TELEFON|meeting ÅÅÅÅ-MM-DD TT:MM PLATS|lease – standardsvar på personens språk
 /reply REF text – fritt svar på svenska, skickas när tolken har översatt det (--swedish: genast på svenska)
 /stats [ÅÅÅÅ-MM] – månadens siffror"""
 
 INTERPRETER_HELP = """Kommandon för tolkar (bara i ärenden där du är tilldelad tolk):
-/transcript REF – hela samtalet på personens språk och svenska (dokument)
+/queue – dina ärenden
+/case REF – ärendet · /transcript REF – hela samtalet på personens språk och svenska (dokument)
+/file REF RAD – en fil som personen skickade
 /translate REF – nästa rad att översätta; svara med översättningen som ett vanligt meddelande
 /translate REF RAD – en viss rad; /translate REF RAD text – spara en översättning direkt
 /translate stop – sluta översätta
 /verify REF [RAD] – markera dina utkast (eller en rad) som verifierade
 /reportline REF RAD[.DEL] anteckning – en mening i botens text är fel eller oklar"""
+
+COMMANDS = frozenset({
+    "queue", "due", "case", "claim", "release", "reassign", "step", "note", "strike", "edit", "close", "reopen",
+    "assign", "letter", "reply", "stats", "transcript", "file", "translate", "verify", "reportline", "staffhelp",
+})
+_LETTERS = {"skrivelse": "official", "officiell": "official", "begaran": "transfer", "overflyttning": "transfer",
+            "ivo": "ivo", "official": "official", "transfer": "transfer"}
+_DATE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2}|i ?dag|i ?går|idag|igår)$", re.IGNORECASE)
 
 
 @dataclass
@@ -55,133 +81,185 @@ class StaffReply:
     media: list[tuple[str, bytes, str]] = field(default_factory=list)
 
 
-def run(db: Session, *, staff: Staff | None, actor: str, command: str, args: str, now: datetime) -> StaffReply:
-    """Run one staff command; `staff` is None on the command line (an administrator on the server)."""
-    assert command in COMMANDS, command
+# ------------------------------------------------------------------------------ parsing
+_FILTER_KEYS = {"prioritet": "priority", "priority": "priority", "niva": "level", "level": "level", "form": "form",
+                "frist": "clock", "clock": "clock", "fran": "municipality", "kommun": "municipality",
+                "municipality": "municipality", "sprak": "language", "language": "language", "sok": "reference",
+                "reference": "reference", "handlaggare": "assignee", "assignee": "assignee", "status": "status",
+                "sida": "after", "after": "after"}
+_VALUES = {
+    "priority": {"bradskande": "urgent", "hog": "high", "medel": "medium", "lag": "low"},
+    "level": {"hog": "high", "medel": "medium", "lag": "low"},
+    "clock": {"loper": "running", "forfallen": "overdue", "snart": "due_soon", "ingen": "none"},
+    "status": {"nya": "new", "ny": "new", "pagar": "in_progress", "avslutade": "closed", "avslutad": "closed",
+               "alla": "all", "oppna": "open"},
+    "assignee": {"mina": "mine", "ingen": "none"},
+}
+_FLAGS = {"alla": ("status", "all"), "all": ("status", "all"), "mina": ("assignee", "mine"),
+          "mine": ("assignee", "mine"), "nya": ("status", "new"), "pagar": ("status", "in_progress"),
+          "avslutade": ("status", "closed"), "closed": ("status", "closed"), "otagna": ("assignee", "none")}
+
+
+def parse_filters(pairs: Mapping[str, str | None]) -> QueueFilters:
+    """Queue filters from key=value words or options (keys and values in Swedish or as ids)."""
+    values: dict[str, object] = {}
+    for key, raw in pairs.items():
+        if raw is None or not str(raw).strip():
+            continue
+        name = _FILTER_KEYS.get(fold(key))
+        if name is None:
+            raise InvalidInput(f"Okänt filter {key[:20]!r}: {', '.join(sorted(set(_FILTER_KEYS)))}.")
+        value = str(raw).strip()
+        value = _VALUES.get(name, {}).get(fold(value), value)
+        if name == "form":
+            if fold(value) not in ("0", "1", "2", "ingen"):
+                raise InvalidInput("Form: 1, 2 eller ingen.")
+            values[name] = 0 if fold(value) == "ingen" else int(value)
+        else:
+            values[name] = value
+    return QueueFilters(**values)  # type: ignore[arg-type]
+
+
+def _words(args: str) -> list[str]:
     try:
-        words = shlex.split(args)
+        return shlex.split(args)
     except ValueError:
-        words = args.split()
-    try:
-        return _run(db, staff, actor, command, words, args, now)
-    except steps.CaseError as exc:
-        return StaffReply(str(exc))
-    except InvalidCorrection as exc:
-        return StaffReply(str(exc))
+        return args.split()
 
 
-_INTERPRETING = frozenset({"transcript", "translate", "verify", "reportline", "reply"})
+def _rest(raw: str, words: list[str], n: int) -> str:
+    """The text after the first `n` words, as typed (quotes and spaces kept)."""
+    rest = raw.strip()
+    for w in words[:n]:
+        rest = rest[rest.find(w) + len(w):] if w in rest else rest
+    return rest.strip()
 
 
 def _need(words: list[str], n: int, usage: str) -> None:
     if len(words) < n:
-        raise steps.CaseError(f"Använd: {usage}")
+        raise InvalidInput(f"Använd: {usage}")
 
 
-def _run(db: Session, staff: Staff | None, actor: str, command: str, words: list[str], raw: str,
-         now: datetime) -> StaffReply:
-    names = {s.id: s.name for s in repo.list_staff(db) if s.id is not None}
+def _number(word: str, what: str) -> int:
+    if not word.isdigit() or len(word) > 9:
+        raise InvalidInput(f"{what} ska vara ett nummer.")
+    return int(word)
+
+
+def _step(reference: str, words: list[str]) -> c.RecordStep:
+    """/step REF STEG… [DATUM] [fält=värde …] [text]: the step may be several Swedish words."""
+    for size in range(min(4, len(words)), 0, -1):
+        try:
+            kind = step_kind(" ".join(words[:size]))
+        except InvalidInput:
+            continue
+        rest = words[size:]
+        on = rest.pop(0) if rest and _DATE.match(rest[0]) else None
+        fields: dict[str, str] = {}
+        while rest and "=" in rest[0] and not rest[0].startswith("="):
+            key, _, value = rest.pop(0).partition("=")
+            fields[key] = value
+        if rest:
+            fields["text"] = " ".join(rest)
+        return c.RecordStep(reference, kind.id, on, fields)
+    step_kind(words[0] if words else "")  # raises with the list of steps
+    raise AssertionError
+
+
+def parse(command: str, args: str) -> c.Command:
+    """A typed command from a Telegram command and its words; `InvalidInput` says how to use it."""
+    from bot import interpreting
+
+    words = _words(args)
     if command == "staffhelp":
-        return StaffReply(INTERPRETER_HELP if staff is not None and staff.role == "interpreter" else HELP)
-    if command in _INTERPRETING:
-        from bot import interpreting  # the interpreter's commands and /reply; they use this module's StaffReply
-
-        return interpreting.run(db, staff=staff, actor=actor, command=command, words=words, raw=raw, now=now)
+        return c.Help()
     if command == "queue":
-        referrals = repo.list_referrals(db, open_only=not (words and words[0] == "all"))
-        return StaffReply("\n".join(staffview.queue_lines(referrals, now, names)))
+        pairs: dict[str, str | None] = {}
+        for w in words:
+            if "=" in w:
+                key, _, value = w.partition("=")
+                pairs[key] = value
+            elif fold(w) in _FLAGS:
+                key, value = _FLAGS[fold(w)]
+                pairs[key] = value
+            else:
+                raise InvalidInput(f"Okänt filter {w[:20]!r}. Se /staffhelp.")
+        return c.ShowQueue(parse_filters(pairs))
     if command == "due":
-        due = repo.due_referrals(db, before=now + deadlines.DUE_SOON)
-        return StaffReply("\n".join(staffview.queue_lines(due, now, names)) if due else "Inga frister inom 7 dagar.")
+        return c.ShowDue()
     if command == "stats":
-        return _stats(db, words, now)
+        return c.MonthReport(words[0] if words else datetime.now().strftime("%Y-%m"))
+    if command in interpreting.COMMANDS:
+        return interpreting.parse(command, words, args)
     _need(words, 1, f"/{command} REF …")
-    reference = words[0].upper()
+    ref = words[0]
     if command == "case":
-        from bot.transcript import build
-
-        view = steps.read_case(db, reference=reference, actor=actor, command="case", now=now)
-        return StaffReply(staffview.case_text(view, now, messages=build(db, view.referral, now).lines))
+        return c.ShowCase(ref)
     if command == "claim":
-        if staff is None:
-            raise steps.CaseError("Ange vem som tar ärendet: intake queue claim REF --staff ID.")
-        referral = steps.claim(db, reference=reference, staff=staff, now=now)
-        return StaffReply(f"Du har tagit {referral.reference}.", claimed=referral.reference)
+        return c.Claim(ref)
+    if command == "release":
+        return c.Release(ref)
+    if command == "reassign":
+        _need(words, 2, "/reassign REF HANDLÄGGARE")
+        return c.Reassign(ref, words[1])
     if command == "step":
-        _need(words, 2, "/step REF STEG [ÅÅÅÅ-MM-DD] [text]")
-        rest = words[2:]
-        when = None
-        if rest and _is_date(rest[0]):
-            when = datetime.combine(date.fromisoformat(rest.pop(0)), now.timetz())
-            if when > now + timedelta(days=1):
-                raise steps.CaseError("Ett steg kan inte ligga i framtiden.")
-        referral = steps.record_step(db, reference=reference, kind=words[1], actor=actor, now=now,
-                                     text=" ".join(rest) or None, at=when)
-        clock = f" Frist för IVO: {referral.ivo_due_at:%Y-%m-%d}." if referral.ivo_due_at else ""
-        return StaffReply(f"{referral.reference}: {staffview.STEP_NAMES.get(words[1], words[1])} registrerat.{clock}")
+        _need(words, 2, "/step REF STEG [ÅÅÅÅ-MM-DD] [fält=värde …] [text]")
+        return _step(ref, words[1:])
     if command == "note":
-        text = raw.strip()[len(words[0]):].strip()
-        referral = steps.record_step(db, reference=reference, kind="note", actor=actor, now=now, text=text)
-        return StaffReply(f"{referral.reference}: anteckning sparad.")
-    if command == "close":
-        _need(words, 2, "/close REF ANLEDNING")
-        referral = steps.close(db, reference=reference, reason=words[1], actor=actor, now=now)
-        return StaffReply(f"{referral.reference} avslutat ({words[1]}).")
-    if command == "assign":
-        _need(words, 2, "/assign REF TOLK")
-        interpreter = _staff_by_word(db, words[1])
-        referral = steps.assign_interpreter(db, reference=reference, interpreter=interpreter, actor=actor, now=now)
-        return StaffReply(f"{referral.reference}: tolk {interpreter.name}.")
+        return c.AddNote(ref, _rest(args, words, 1))
+    if command == "strike":
+        _need(words, 3, "/strike REF STEG-NR anledning")
+        return c.StrikeStep(ref, _number(words[1], "Stegets nummer"), _rest(args, words, 2))
     if command == "edit":
         _need(words, 3, "/edit REF FRÅGA VÄRDE")
-        referral = repo.get_referral(db, reference=reference)
-        if referral is None:
-            raise steps.UnknownCase(f"Inget ärende {reference}.")
-        value, answers = correct(referral.answers or {}, words[1], " ".join(words[2:]))
-        steps.edit_answer(db, reference=reference, question_id=words[1], value=value, actor=actor, now=now,
-                          valid=answers)
-        return StaffReply(f"{reference}: {words[1]} = {value}. Bedömningen är omräknad: nivå {referral.level}, "
-                          f"åtgärder {', '.join(referral.assessment.get('actions', []))}.")
+        return c.CorrectAnswer(ref, words[1], " ".join(words[2:]))
+    if command == "close":
+        _need(words, 2, "/close REF ANLEDNING")
+        return c.CloseCase(ref, " ".join(words[1:]))
+    if command == "reopen":
+        return c.ReopenCase(ref, _rest(args, words, 1))
+    if command == "assign":
+        _need(words, 2, "/assign REF TOLK")
+        return c.AssignInterpreter(ref, words[1])
     if command == "letter":
-        _need(words, 2, "/letter REF official|transfer|ivo")
-        return _letter(db, reference, words[1], actor, now)
-    raise steps.CaseError(HELP)
+        _need(words, 2, "/letter REF skrivelse|begäran|ivo")
+        return c.DraftLetter(ref, _LETTERS.get(fold(words[1]), words[1]))
+    if command == "file":
+        _need(words, 2, "/file REF RAD")
+        return c.ShowFile(ref, _number(words[1], "Raden"))
+    raise InvalidInput(HELP)
 
 
-def _is_date(word: str) -> bool:
-    try:
-        date.fromisoformat(word)
-    except ValueError:
-        return False
-    return True
+# ------------------------------------------------------------------------------ rendering
+def render(result: c.Result, *, shell_hint: str = "telegram") -> StaffReply:
+    """The reply to a command's result: text, and documents or files where the result has them."""
+    from bot import interpreting
+
+    data, ref = result.data, result.reference or ""
+    if isinstance(data, QueuePage):
+        return StaffReply(staffview.queue_text(data, empty=result.message or "Kön är tom."))
+    if isinstance(data, CaseView):
+        return StaffReply(staffview.case_text(data))
+    if isinstance(data, c.FileContent):
+        kind = data.kind if data.kind in ("voice", "audio", "photo") else "document"
+        return StaffReply(f"{ref}: {data.name}", media=[(data.name, data.content, kind)])
+    if isinstance(data, Transcript):
+        return interpreting.render_transcript(ref, data)
+    if isinstance(data, LineToTranslate):
+        return interpreting.render_line(result, data, shell_hint=shell_hint)
+    if isinstance(data, Letter):
+        return StaffReply(result.message, documents=[(data.filename, data.docx),
+                                                     (data.filename.replace(".docx", ".txt"), data.text.encode())])
+    if isinstance(data, MonthFigures):
+        return StaffReply(result.message, documents=[(f"social-dumpning-{data.report.month}.png", data.chart)])
+    return StaffReply(result.message, claimed=ref if isinstance(data, Claimed) else None)
 
 
-def _staff_by_word(db: Session, word: str) -> Staff:
-    if not word.isdigit():
-        raise steps.CaseError("Ange personal-id eller Telegram-id (siffror).")
-    found = repo.get_staff(db, staff_id=int(word)) or repo.get_staff(db, telegram_user_id=int(word))
-    if found is None:
-        raise steps.CaseError(f"Ingen personal med id {word}.")
-    return found
+def run(db: Session, *, actor: Actor, command: str, args: str, now: datetime, conversation: Conversation) -> StaffReply:
+    """Parse, execute and render one Telegram staff command (refusals raise, for the caller to answer)."""
+    parsed = parse(command, args)
+    result = c.execute(db, parsed, actor=actor, now=now, conversation=conversation)
+    if isinstance(parsed, c.Help):
+        return StaffReply(INTERPRETER_HELP if result.data == "interpreter" else HELP)
+    return render(result)
 
-
-def _letter(db: Session, reference: str, kind: str, actor: str, now: datetime) -> StaffReply:
-    from bot.letters import letter_for  # the letters need the case's facts; built there
-
-    letter = letter_for(db, reference=reference, kind=kind, actor=actor, now=now)
-    gaps = f"\nSaknade uppgifter att fylla i: {', '.join(letter.missing)}." if letter.missing else ""
-    check = f"\nKontrollera laghänvisning: {', '.join(letter.unverified)}." if letter.unverified else ""
-    return StaffReply(f"Utkast: {letter.filename}.{gaps}{check}",
-                      documents=[(letter.filename, letter.docx), (letter.filename.replace(".docx", ".txt"),
-                                                                   letter.text.encode())])
-
-
-def _stats(db: Session, words: list[str], now: datetime) -> StaffReply:
-    from casework.report import InvalidMonth, monthly_report, report_chart
-
-    month = words[0] if words else now.strftime("%Y-%m")
-    try:
-        report = monthly_report(db, month=month)
-    except InvalidMonth as exc:
-        raise steps.CaseError("Ange månaden som ÅÅÅÅ-MM, t.ex. 2026-11.") from exc
-    return StaffReply(report.table(), documents=[(f"social-dumpning-{month}.png", report_chart(report))])

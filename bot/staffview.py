@@ -1,119 +1,91 @@
-"""How a case and the queue look to staff: in Swedish, with the person's own words verbatim.
-
-Used by the Telegram staff commands and the command line alike, so both show the same thing.
+"""The staff reads as plain text, in Swedish: the queue with its headings, one case, an interpreter's
+line. The Telegram staff commands and the command line print the same text; the data comes from
+`casework.views` through the command layer, so this module only lays it out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from casework import deadlines
-from casework.notices import ACTION_NAMES, LEVEL_NAMES
-from casework.steps import CaseView
-from dialogs import prompts
-from dialogs.events import IntakeState
-from dialogs.i18n import show
-from dialogs.questions import QUESTIONS
-from storage.models import Referral
+from bot.transcript_html import FILE_STATUS, KIND_NAMES
+from casework.interpreting import LineToTranslate
+from casework.labels import language_sv
+from casework.transcript import TranscriptLine
+from casework.views import CaseView, QueuePage
 
-if TYPE_CHECKING:
-    from bot.transcript import TranscriptLine
+__all__ = ["case_text", "line_text", "messages_lines", "queue_text"]
 
-__all__ = ["STATUS_NAMES", "STEP_NAMES", "case_text", "messages_lines", "queue_lines"]
-
-STATUS_NAMES = {"new": "ny", "in_progress": "pågår", "closed": "avslutad"}
-STEP_NAMES = {
-    "submitted": "inskickat av personen",
-    "claimed": "taget",
-    "municipality_contacted": "kontakt tagen med kommunen",
-    "letter_sent": "officiell skrivelse skickad",
-    "transfer_requested": "begäran om överflyttning skickad",
-    "transfer_accepted": "överflyttning accepterad",
-    "transfer_refused": "överflyttning nekad",
-    "ivo_applied": "ansökan till IVO",
-    "home_visit_booked": "hembesök bokat",
-    "home_visit_done": "hembesök gjort",
-    "housing_offered": "bostad erbjuden",
-    "note": "anteckning",
-    "closed": "avslutat",
-    "consent_withdrawn": "samtycke återkallat",
-    "erasure_requested": "personen begär radering",
-    "answer_corrected": "svar rättat",
-    "interpreter_assigned": "tolk tilldelad",
-    "person_message": "nytt meddelande från personen",
-    "reply_sent": "meddelande skickat till personen",
-    "reply_waiting": "meddelande till personen väntar på översättning",
-}
-_CLOCK = {"overdue": "FÖRFALLEN", "due_soon": "förfaller snart"}
+_LOCAL = ZoneInfo("Europe/Stockholm")
+_HEAD = ("Referens", "Prioritet", "Nivå", "Form", "Status", "IVO-frist", "Från", "Språk", "Handläggare", "Inkom")
 
 
 def _date(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else "–"
+    return value.astimezone(_LOCAL).strftime("%Y-%m-%d") if value else "–"
 
 
-def queue_lines(referrals: Sequence[Referral], now: datetime, names: dict[int, str]) -> list[str]:
-    if not referrals:
-        return ["Kön är tom."]
-    lines = []
-    for r in referrals:
-        clock = deadlines.clock(r.ivo_due_at, now)
-        due = f"  [IVO {_CLOCK[clock]} {_date(r.ivo_due_at)}]" if clock else ""
-        who = f"  handl.: {names[r.caseworker_id]}" if r.caseworker_id in names else ""
-        priority, status = LEVEL_NAMES.get(r.priority, r.priority), STATUS_NAMES.get(r.status, r.status)
-        lines.append(f"{r.reference}  {priority:<10} {status:<8} {r.language:<5} {_date(r.created_at)}{due}{who}")
-    return lines
+def queue_text(page: QueuePage, *, empty: str = "Kön är tom.") -> str:
+    """The queue as a table with headings, widest cell per column."""
+    if not page.lines:
+        return empty
+    rows = [_HEAD]
+    for q in page.lines:
+        clock = f"{_date(q.ivo_due_at)} {q.clock_sv}" if q.ivo_due_at else "–"
+        rows.append((q.reference, q.priority_sv, q.level_sv, ",".join(map(str, q.forms)) or "–", q.status_sv, clock,
+                     q.municipality_sv, q.language_sv, q.caseworker or "–", _date(q.created_at)))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(_HEAD))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    more = f"\nVisar {len(page.lines)} av {page.total}." if page.next else ""
+    return "\n".join(lines) + more
 
 
-def case_text(view: CaseView, now: datetime, messages: Sequence[TranscriptLine] = ()) -> str:
-    r = view.referral
-    a = r.assessment or {}
-    state = IntakeState(answers=dict(r.answers or {}), texts=view.typed, language="sv")
+def case_text(view: CaseView) -> str:
+    v = view
+    forms = ", ".join(f"form {f}" for f in v.forms) or "ingen form"
     lines = [
-        f"Ärende {r.reference} · {STATUS_NAMES.get(r.status, r.status)}"
-        + (f" ({r.close_reason})" if r.close_reason else ""),
-        f"Prioritet {LEVEL_NAMES.get(r.priority, r.priority)} · nivå {LEVEL_NAMES.get(r.level, r.level)} · "
-        f"former: {', '.join(map(str, a.get('forms', []))) or 'ingen'} · språk {r.language} · "
-        f"inkommet {_date(r.created_at)}",
-        f"Handläggare: {view.caseworker or 'ingen'} · tolk: {view.interpreter or 'ingen'}",
+        f"Ärende {v.reference} · {v.status_sv}" + (f" ({v.close_reason_sv})" if v.close_reason_sv else ""),
+        f"Prioritet {v.priority_sv} · nivå {v.level_sv} · {forms} · språk {v.language_sv} · från {v.municipality_sv}"
+        f" · inkommet {_date(v.created_at)}",
+        f"Handläggare: {v.caseworker or 'ingen'} · tolk: {v.interpreter or 'ingen'}",
     ]
-    clock = deadlines.clock(r.ivo_due_at, now)
-    if r.ivo_due_at:
-        lines.append(f"Frist för ansökan till IVO: {_date(r.ivo_due_at)}" + (f" ({_CLOCK[clock]})" if clock else ""))
-    lines.append("Samtycken: " + (", ".join(f"{k} = {v}" for k, v in sorted(view.consents.items())) or "inga"))
-    lines.append("")
-    lines.append("Svar:")
-    for q in QUESTIONS:
-        if q.id in prompts.TITLES and q.id in state.answers:
-            value = state.answers[q.id]
-            if q.id == "account" and isinstance(value, list):
-                lines.append(f"• {show(prompts.TITLES[q.id], 'sv')}:")
-                for entry in value:
-                    lines.append(f"    «{entry['text']}»" if "text" in entry else f"    [{entry.get('file')}-fil]")
-                continue
-            label = show(prompts.answer_label(q.id, value, state), "sv")
-            lines.append(f"• {show(prompts.TITLES[q.id], 'sv')}: {label}  ({q.id} = {value})")
-    corrections = [h for h in view.history if not h[3].startswith("person")]
-    if corrections:
-        lines.append("")
-        lines.append("Rättelser (ursprungligt värde finns kvar i historiken):")
-        for question, value, at, by in corrections:
-            original = next((v for q, v, _, src in view.history if q == question and src == "person"), None)
-            lines.append(f"• {_date(at)} {question}: {original} → {value} ({by})")
-    lines.extend(messages_lines(messages))
-    lines.append("")
-    lines.append("Skäl:")
-    for reason in a.get("reasons", []):
-        lines.append(f"• {reason.get('text')} [{reason.get('signal')}, policy {reason.get('section') or '–'}]")
-    lines.append("Rekommenderade åtgärder:")
-    for action in a.get("actions", []):
-        lines.append(f"• {ACTION_NAMES.get(action, action)}")
-    lines.append("")
-    lines.append("Händelser:")
-    for e in view.events:
-        note = f": {e.data['text']}" if e.data and "text" in e.data else ""
-        lines.append(f"• {_date(e.at)} {STEP_NAMES.get(e.kind, e.kind)} ({e.actor}){note}")
+    if v.ivo_due_at:
+        lines.append(f"Frist för ansökan till IVO: {_date(v.ivo_due_at)}" + (f" ({v.clock_sv})" if v.clock_sv else ""))
+    lines += ["", "Samtycken (personens egna, med datum):"]
+    lines += [f"• {_date(c.at)} {c.name}: {c.value_sv}" + ("" if c.current else " (ersatt senare)")
+              for c in v.consents] or ["• inga"]
+    lines += ["", "Svar:"]
+    for a in v.answers:
+        if a.entries:
+            lines.append(f"• {a.title}:")
+            lines += [f"    «{e}»" for e in a.entries]
+        else:
+            lines.append(f"• {a.title}: {a.text}")
+    if v.corrections:
+        lines += ["", "Rättelser (det ursprungliga svaret finns kvar):"]
+        lines += [f"• {_date(c.at)} {c.title}: {c.before} → {c.after} ({c.by})" for c in v.corrections]
+    lines += messages_lines(v.messages)
+    lines += ["", "Skäl:"]
+    for r in v.reasons:
+        lines.append(f"• {r.text} [{r.signal}, policy {r.section or '–'}]")
+    lines += ["", "Rekommenderade åtgärder:"]
+    for act in v.actions:
+        if not act.steps:
+            state = "inget steg registrerar detta"
+        elif act.done_by:
+            state = "klart (steg " + ", ".join(map(str, act.done_by)) + ")"
+        else:
+            state = "att göra: " + " eller ".join(name for _, name in act.steps)
+        lines.append(f"• {act.name} – {state}")
+    if not v.actions:
+        lines.append("• inga")
+    lines += ["", "Händelser (steg-nummer inom hakparentes):"]
+    for e in v.timeline:
+        details = "; ".join(f"{label}: {value}" for label, value in e.details)
+        text = f"[{e.id}] {_date(e.at)} {e.name} ({e.by})" + (f": {details}" if details else "")
+        if e.struck:
+            text = f"~~{text}~~ STRUKET {_date(e.struck.at)} av {e.struck.by}: {e.struck.reason}"
+        lines.append(f"• {text}")
     return "\n".join(lines)
 
 
@@ -129,8 +101,6 @@ def _translation_note(ln: TranscriptLine) -> str:
 def messages_lines(messages: Sequence[TranscriptLine]) -> list[str]:
     """The person's own messages beside their Swedish translation, and the caseworkers' messages to the
     person, with who translated and verified what, and when. Line numbers are the transcript's."""
-    from bot.transcript_html import FILE_STATUS, KIND_NAMES
-
     own = [ln for ln in messages if ln.needs_translation]
     sent = [ln for ln in messages if ln.sender == "caseworker"]
     out: list[str] = []
@@ -149,3 +119,23 @@ def messages_lines(messages: Sequence[TranscriptLine]) -> list[str]:
             note = f" ({_translation_note(ln)})" if ln.translation is not None else ""
             out.append(f"• rad {ln.n} · {_date(ln.time)} «{ln.text_sv}»{note}")
     return out
+
+
+def line_text(reference: str, line: LineToTranslate, *, how: str) -> str:
+    """One line for the interpreter: the person's words verbatim (a file goes beside it), or a caseworker's
+    message to translate into the person's language."""
+    left = f"\n{line.left} öppna." if line.left else ""
+    if line.message_id is not None:
+        return (f"{reference} · meddelande r{line.message_id} från {line.message_author}, ska skickas på "
+                f"{language_sv(line.language or '')}:\n\n{line.message_sv}\n\n{how}{left}")
+    head = (f"{reference} · rad {line.n} · {_date(line.at)} · {KIND_NAMES.get(line.kind or '', line.kind)} "
+            f"({language_sv(line.language or '')})")
+    body = f"\n\n{line.text}" if line.text else ""
+    if line.file_missing:
+        body += f"\n\n[Filen finns inte hos oss: {FILE_STATUS.get(line.file_missing, line.file_missing)}.]"
+    if line.current is not None:
+        state = "verifierad" if line.current[0] == "verified" else "utkast"
+        body += f"\n\nNuvarande översättning ({state}): {line.current[1]}"
+    if not line.translatable:
+        return f"{head}{body}\n\nRaden är inte ett meddelande från personen som översätts."
+    return f"{head}{body}\n\n{how}{left}"

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 
-from bot.transcript import FileRef, Transcript, TranscriptLine, TranslationInfo
+from casework.transcript import FileRef, Transcript, TranscriptLine, TranslationInfo
 from dialogs.i18n import RTL_LANGUAGES, language_name
 
 __all__ = ["FILE_STATUS", "KIND_NAMES", "to_html"]

@@ -44,6 +44,7 @@ def submit(db: Session, *, person_id: int, intake_id: int, language: str, answer
         created_at=now,
         updated_at=now,
     )
+    _queue_facts(referral)
     repo.add_referral(db, referral=referral)
     assert referral.id is not None
     repo.add_referral_event(db, referral_id=referral.id, kind="submitted", actor="person", now=now)
@@ -71,9 +72,18 @@ def reassess(db: Session, *, reference: str, answers: Mapping[str, Any], now: da
     referral.consents = {k: v for k, v in repo.current_consents(db, person_id=referral.person_id).items()
                          if k in CONSENTS}
     referral.updated_at = now
+    _queue_facts(referral)
     db.add(referral)
     repo.add_referral_event(db, referral_id=referral.id, kind=event, actor=actor, now=now)
     return referral
+
+
+def _queue_facts(referral: Referral) -> None:
+    """The columns the staff queue filters on, from the answers and the assessment."""
+    moved = (referral.answers or {}).get("moved_from")
+    referral.moved_from = str(moved)[:16] if moved is not None else None
+    forms = (referral.assessment or {}).get("forms", [])
+    referral.forms_mask = sum(1 << (f - 1) for f in forms if f in (1, 2))
 
 
 def note_person_message(db: Session, *, reference: str, now: datetime) -> None:

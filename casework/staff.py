@@ -1,10 +1,12 @@
-"""Staff roles and what each may do. Everyone else gets the same answer as for an unknown command."""
+"""Staff roles (caseworker, interpreter, admin). What each may do is the one table of
+`casework.permissions`; `allowed` here answers the role-only question for a shell that shows or hides
+a menu item or a command, before any case is named (the case itself is checked by `authorize`)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["ADMINISTRATION", "COMMANDS", "Role", "allowed"]
+__all__ = ["Role", "allowed"]
 
 
 class Role(StrEnum):
@@ -13,36 +15,16 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-_CASEWORK = frozenset({Role.CASEWORKER, Role.ADMIN})
-_INTERPRETING = frozenset({Role.INTERPRETER, Role.ADMIN})
-COMMANDS: dict[str, frozenset[Role]] = {
-    "queue": _CASEWORK,
-    "due": _CASEWORK,
-    "case": _CASEWORK,
-    "claim": _CASEWORK,
-    "step": _CASEWORK,
-    "note": _CASEWORK,
-    "close": _CASEWORK,
-    "assign": _CASEWORK,
-    "edit": _CASEWORK,
-    "letter": _CASEWORK,
-    "stats": _CASEWORK,
-    "reply": _CASEWORK,  # a message to the person in their language
-    # An interpreter reaches only the referrals assigned to them (casework.interpreting.may_use).
-    "transcript": frozenset(Role),
-    "translate": _INTERPRETING,
-    "verify": _INTERPRETING,
-    "reportline": _INTERPRETING,
-    "staffhelp": frozenset(Role),
-}
-# Administration, in the web console and the CLI only: staff, roles, languages, sign-in methods, the
-# access log. Not Telegram commands, so kept out of COMMANDS (which the Telegram shell routes by).
-ADMINISTRATION: dict[str, frozenset[Role]] = {
-    "staff_admin": frozenset({Role.ADMIN}),
-    "access_log": frozenset({Role.ADMIN}),
-}
+# The Telegram command names that differ from the action names of `casework.permissions.ACTIONS`.
+_ACTION_OF = {"case": "read_case", "transcript": "read_transcript", "file": "read_file", "edit": "correct",
+              "assign": "assign_interpreter", "reportline": "report_line", "staffhelp": "help"}
 
 
 def allowed(role: str | None, command: str) -> bool:
-    table = COMMANDS if command in COMMANDS else ADMINISTRATION
-    return role is not None and command in table and role in table[command]
+    """May this role use `command` at all (on some case)? An interpreter's case must also be theirs."""
+    from casework.permissions import ACTIONS
+
+    rule = ACTIONS.get(_ACTION_OF.get(command, command))
+    if role is None or rule is None:
+        return False
+    return role in rule.roles or (rule.assigned_interpreter and role == Role.INTERPRETER)

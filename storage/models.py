@@ -156,11 +156,13 @@ class Referral(SQLModel, table=True):
     """A submitted intake in the caseworkers' queue (ärende), with its assessment."""
 
     __tablename__ = "referral"
+    # The queue's order without a running clock (priority, then oldest first), walked page by page.
+    __table_args__ = (Index("ix_referral_queue", "status", "priority_rank", "created_at", "id"),)
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=32, unique=True)
     person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
     intake_id: int = Field(foreign_key="intake.id", unique=True, ondelete="CASCADE")
-    language: str = Field(max_length=8)
+    language: str = Field(max_length=8, index=True)
     status: str = Field(default="new", max_length=16, index=True)
     close_reason: str | None = Field(default=None, max_length=32)
     priority: str = Field(max_length=8)
@@ -179,6 +181,12 @@ class Referral(SQLModel, table=True):
     closed_at: datetime | None = None
     created_at: datetime = Field(index=True)
     updated_at: datetime
+    # Facts the queue filters on, kept beside the sealed answers: the sending municipality's kommunkod
+    # (or `other`, `dont_know`) and the assessment's forms as bits (form 1 = 1, form 2 = 2).
+    moved_from: str | None = Field(default=None, max_length=16, index=True)
+    forms_mask: int = 0
+    # Raised by every staff action, so a form filled on an older view of the case is refused (stale).
+    version: int = 0
 
 
 class Staff(SQLModel, table=True):
@@ -203,6 +211,7 @@ class CaseRead(SQLModel, table=True):
     referral_id: int = Field(foreign_key="referral.id", index=True, ondelete="CASCADE")
     actor: str = Field(max_length=64)  # staff:<id> or cli:<os user>
     command: str = Field(max_length=32)
+    shell: str = Field(default="", max_length=16)  # telegram, cli, web: where the read came from
     at: datetime
 
 

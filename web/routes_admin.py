@@ -13,27 +13,38 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from casework import commands as c
 from casework import report as month_report
-from casework.staff import Role, allowed
+from casework.errors import UnknownCommand
+from casework.labels import LANGUAGE_NAMES as LANGUAGE_SV
+from casework.labels import ROLE_NAMES as ROLE_SV
+from casework.labels import SHELL_NAMES
+from casework.permissions import Actor, Shell, authorize
+from casework.staff import Role
 from dialogs.i18n import LANGUAGES
 from storage import repo
 from storage import web as store
 from storage.models import Staff
 from web import accounts
-from web.labels import LANGUAGE_SV, METHOD_SV, ROLE_SV
+from web.commanding import NOT_FOUND, run
 from web.pages import PageError, Signed, check_csrf, db_of, field, now_of, render, settings_of, signed_in
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/admin")
+METHOD_SV = {"password": "lösenord och kod", "oidc": "kommunens inloggning", "link": "engångslänk"}
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 PAGE = 50
 
 
 def _admin(request: Request, action: str = "staff_admin") -> Signed:
+    """The signed-in admin, checked by the command layer's one permission check (`casework.permissions`)."""
     signed = signed_in(request)
-    if not allowed(signed.staff.role, action):
-        raise PageError("Sidan eller ärendet finns inte.", 404, title="Hittades inte")
+    try:
+        with db_of(request) as db:
+            authorize(db, Actor(signed.staff_id, Shell.WEB), action)
+    except UnknownCommand as exc:
+        raise PageError(NOT_FOUND, 404, title="Hittades inte") from exc
     return signed
 
 
@@ -239,12 +250,10 @@ def languages(request: Request) -> Response:
                                                     "language_sv": LANGUAGE_SV}, signed=signed)
 
 
-def _shell(actor: str, command: str) -> str:
-    if command.startswith("web"):
-        return "webbkonsolen"
-    if actor.startswith("cli:"):
-        return "kommandoraden"
-    return "Telegram"
+def _shell(read: Any) -> str:
+    if read.shell:
+        return SHELL_NAMES.get(read.shell, read.shell)
+    return "kommandoraden" if read.actor.startswith("cli:") else "Telegram"  # reads logged before shells were
 
 
 @router.get("/access", response_class=HTMLResponse)
@@ -258,7 +267,7 @@ def access_log(request: Request) -> Response:
         names = {f"staff:{s.id}": s.name for s in repo.list_staff(db)}
     entries = [{"at": read.at.astimezone(STOCKHOLM), "reference": ref,
                 "who": names.get(read.actor, read.actor.replace("cli:", "serveranvändare ")),
-                "shell": _shell(read.actor, read.command), "what": read.command} for read, ref in rows[:PAGE]]
+                "shell": _shell(read), "what": read.command} for read, ref in rows[:PAGE]]
     return render(request, "admin/access.html", {"entries": entries, "reference": reference, "page": page,
                                                  "more": len(rows) > PAGE}, signed=signed)
 
@@ -277,22 +286,13 @@ def _month(request: Request) -> str:
 @router.get("/report", response_class=HTMLResponse)
 def report(request: Request) -> Response:
     signed = signed_in(request)
-    if not allowed(signed.staff.role, "stats"):
-        raise PageError("Sidan eller ärendet finns inte.", 404, title="Hittades inte")
     month = _month(request)
-    with db_of(request) as db:
-        figures = month_report.monthly_report(db, month=month)
+    figures = run(request, c.MonthReport(month), signed=signed).data.report
     return render(request, "admin/report.html", {"r": figures, "month": month, "table": figures.table()},
                   signed=signed)
 
 
 @router.get("/report/chart.png")
 def report_chart(request: Request) -> Response:
-    signed = signed_in(request)
-    if not allowed(signed.staff.role, "stats"):
-        raise PageError("Sidan eller ärendet finns inte.", 404, title="Hittades inte")
     month = _month(request)
-    with db_of(request) as db:
-        figures = month_report.monthly_report(db, month=month)
-    return Response(month_report.report_chart(figures), media_type="image/png")
-
+    return Response(run(request, c.MonthReport(month)).data.chart, media_type="image/png")

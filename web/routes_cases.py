@@ -39,8 +39,8 @@ _DEFAULT_MIME = {"voice": "audio/ogg", "audio": "audio/mpeg", "photo": "image/jp
                  "video_note": "video/mp4"}
 _FILTERS = ("status", "priority", "level", "form", "clock", "municipality", "language", "assignee", "ref")
 _CHOICES = {
-    "status": {"open": "öppna (nya och pågående)", "new": STATUS_NAMES["new"], "in_progress": STATUS_NAMES["in_progress"],
-               "closed": STATUS_NAMES["closed"], "all": "alla"},
+    "status": {"open": "öppna (nya och pågående)", "new": STATUS_NAMES["new"],
+               "in_progress": STATUS_NAMES["in_progress"], "closed": STATUS_NAMES["closed"], "all": "alla"},
     "priority": {"urgent": "brådskande", **{k: LEVEL_NAMES.get(k, k) for k in ("high", "medium", "low")}},
     "level": {k: LEVEL_NAMES.get(k, k) for k in ("high", "medium", "low")},
     "form": {"1": "form 1", "2": "form 2", "0": "ingen form"},
@@ -127,7 +127,8 @@ def case(request: Request, reference: str) -> Response:
     interpreters = [s for s in everyone if s.role == Role.INTERPRETER and view.language in s.languages]
     return render(request, "case.html", {
         "v": view, "version": result.version, "steps": STEP_KINDS, "close_reasons": CLOSE_REASON_NAMES,
-        "caseworkers": caseworkers, "interpreters": interpreters, "letters": [(k, LETTER_NAMES[k]) for k in LETTER_KINDS],
+        "caseworkers": caseworkers, "interpreters": interpreters,
+        "letters": [(k, LETTER_NAMES[k]) for k in LETTER_KINDS],
         "today": _today(request), "local": _local, "day": _day, "flash": _flash(request, signed),
         "casework": request.app.state.may(signed.staff)["queue"] and signed.staff.role != Role.INTERPRETER,
         "title": view.reference}, signed=signed)

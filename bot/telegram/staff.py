@@ -1,9 +1,10 @@
 """Staff commands in Telegram: a private chat with the bot, and the claim button in the staff chat.
 
-The role is checked first; someone without it is handed to the intake like anyone else, where the
-command gets the same answer as an unknown command. An interpreter reaches only the referrals
-assigned to them, and their plain message while a line is open (/translate) is its translation.
-Replies go through the outbox like the intake's.
+The words become a typed command (`bot.staffcmd`) run through the one permission check
+(`casework.commands.execute`); someone who is not staff, or was removed, is handed to the intake like
+anyone else, where the command gets the same answer as an unknown command. An interpreter's plain
+message while a line is open (/translate) is its translation. Replies go through the outbox like the
+intake's.
 """
 
 from __future__ import annotations
@@ -14,14 +15,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
-from bot import interpreting, staffcmd
-from casework import deadlines
-from casework.interpreting import may_use
+from bot import staffcmd
+from bot.staffcmd import COMMANDS, StaffReply
+from casework import commands, deadlines
+from casework.errors import CaseError, UnknownCommand
+from casework.interpreting import NothingOpen
 from casework.notices import deadlines_notice
-from casework.staff import COMMANDS, Role, allowed
+from casework.permissions import Actor, Shell
+from casework.staff import Role
 from dialogs.events import Command, Press, Text
 from dialogs.service import Incoming
+from dialogs.staffside import STAFF_SIDE
 from storage import interpreting as interp_store
 from storage import repo
 from storage.db import transaction
@@ -87,6 +93,20 @@ def is_staff_event(item: Incoming) -> bool:
     return _asked(item) is not None
 
 
+def _run(db: Session, actor: Actor, asked: _Asked, now: datetime) -> StaffReply:
+    """The reply to one staff command; a refusal is answered in Swedish (nothing was changed)."""
+    try:
+        if asked.command == ANSWER:
+            result = commands.execute(db, commands.AnswerOpenLine(asked.args), actor=actor, now=now,
+                                      conversation=STAFF_SIDE)
+            return staffcmd.render(result)
+        return staffcmd.run(db, actor=actor, command=asked.command, args=asked.args, now=now, conversation=STAFF_SIDE)
+    except (UnknownCommand, NothingOpen):
+        raise
+    except CaseError as exc:
+        return StaffReply(str(exc))
+
+
 def handle_staff(engine: Engine, item: Incoming, now: datetime) -> bool:
     """Run a staff command in one transaction; False when the sender may not (the intake answers)."""
     asked = _asked(item)
@@ -95,23 +115,17 @@ def handle_staff(engine: Engine, item: Incoming, now: datetime) -> bool:
     with transaction(engine) as db:
         if asked.command == ANSWER and _translators.maybe(item.external_id):
             _translators.load(interp_store.translator_telegram_ids(db, roles=_TRANSLATOR_ROLES))
-        staff = repo.get_staff(db, telegram_user_id=int(item.external_id))
-        if staff is None or not staff.active or staff.id is None:
-            return False
-        if asked.command == ANSWER:
-            if interp_store.get_translating(db, staff_id=staff.id) is None:
-                return False  # not translating: the message is for the intake
-        elif not allowed(staff.role, asked.command) or not may_use(db, staff=staff, command=asked.command,
-                                                                    args=asked.args):
-            return False
-        if item.update_id is not None and not repo.claim_inbox_update(db, update_id=item.update_id, now=now):
+        staff = repo.get_staff(db, telegram_user_id=int(item.external_id)) if item.external_id.isdigit() else None
+        if staff is None:
+            return False  # not staff: the intake answers (an unknown command, or the person's message)
+        if item.update_id is not None and repo.inbox_processed(db, update_id=item.update_id):
             return True  # a redelivery: done already
-        if asked.command == ANSWER:
-            reply = interpreting.answer(db, staff=staff, text=asked.args, now=now)
-            assert reply is not None
-        else:
-            reply = staffcmd.run(db, staff=staff, actor=f"staff:{staff.id}", command=asked.command,
-                                 args=asked.args, now=now)
+        try:
+            reply = _run(db, Actor(staff.id, Shell.TELEGRAM), asked, now)
+        except (UnknownCommand, NothingOpen):
+            return False  # removed staff, or a plain message that is no translation: the intake's
+        if item.update_id is not None:
+            repo.claim_inbox_update(db, update_id=item.update_id, now=now)
         if asked.command == "translate":
             _translators.add(staff.telegram_user_id)
         if item.callback_id is not None:

@@ -17,9 +17,12 @@ from sqlalchemy import text
 from bot.telegram.app import TelegramBot
 from bot.telegram.files import fetch_pending_files
 from bot.telegram.staff import forget_translators
-from bot.transcript import read, to_json
+from casework import commands
+from casework.permissions import Actor, Shell
+from casework.transcript import to_json
 from dialogs import prompts
 from dialogs.i18n import render
+from dialogs.staffside import STAFF_SIDE
 from storage import interpreting as store
 from storage import repo
 from storage.db import transaction
@@ -98,7 +101,11 @@ async def _intake(fake: FakeBotApi, bot: TelegramBot, user: int) -> tuple[Person
 
 def _transcript(bot: TelegramBot, reference: str) -> list[dict[str, Any]]:
     with transaction(bot.services.engine) as db:
-        return to_json(read(db, reference=reference, actor="cli:test", command="transcript", now=datetime.now(UTC)))
+        admin = repo.get_staff(db, telegram_user_id=9990) or repo.add_staff(
+            db, telegram_user_id=9990, name="Ada Admin", role="admin", languages=[], now=datetime.now(UTC))
+        result = commands.execute(db, commands.ShowTranscript(reference), actor=Actor(admin.id, Shell.CLI),
+                                  now=datetime.now(UTC), conversation=STAFF_SIDE)
+    return to_json(result.data)
 
 
 def _sent_files(fake: FakeBotApi, chat: int) -> list[dict[str, Any]]:
@@ -145,12 +152,16 @@ async def test_who_may_read_the_transcript(fake: FakeBotApi, bot: TelegramBot) -
     stranger = Person(fake, 5499)
     await anna.type(f"/assign {reference} {INTERPRETER}")
     assert "tolk Omar Tolk" in anna.last_text()
+    await stranger.type("/start")
+    await stranger.type("/xyzzy")
+    unknown = stranger.last_text()
+    await stranger.type(f"/transcript {reference}")
+    assert stranger.last_text() == unknown, "not staff: the same answer as an unknown command"
+    await lina.type("/transcript SOL-2026-9999")
+    missing = lina.last_text()
+    await lina.type(f"/transcript {reference}")
+    assert lina.last_text() == missing.replace("SOL-2026-9999", reference), "not her case: as if there were none"
     for someone in (lina, stranger):
-        await someone.type("/start")
-        await someone.type("/xyzzy")
-        unknown = someone.last_text()
-        await someone.type(f"/transcript {reference}")
-        assert someone.last_text() == unknown, "the same answer as an unknown command"
         assert not _sent_files(fake, someone.user_id)
     for allowed in (omar, anna):
         await allowed.type(f"/transcript {reference}")
@@ -161,8 +172,9 @@ async def test_who_may_read_the_transcript(fake: FakeBotApi, bot: TelegramBot) -
     with transaction(bot.services.engine) as db:
         reads = repo.case_reads(db, referral_id=repo.get_referral(db, reference=reference).id)
         staff = {s.telegram_user_id: s.id for s in repo.list_staff(db)}
-    assert [(r.actor, r.command) for r in reads] == [(f"staff:{staff[INTERPRETER]}", "transcript"),
-                                                     (f"staff:{staff[CASEWORKER]}", "transcript")]
+    assert [(r.actor, r.command, r.shell) for r in reads] == [
+        (f"staff:{staff[INTERPRETER]}", "transcript", "telegram"), (f"staff:{staff[CASEWORKER]}", "transcript",
+                                                                    "telegram")]
 
 
 async def test_an_interpreter_translates_line_by_line_then_verifies(fake: FakeBotApi, sqlite_url: str,

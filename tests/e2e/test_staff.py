@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.staffcmd import COMMANDS
 from bot.telegram.app import TelegramBot
-from casework.staff import COMMANDS
 from storage import repo
 from storage.db import transaction
 from tests.e2e.fakebot import FakeBotApi
@@ -65,11 +65,13 @@ async def test_new_referral_is_announced_without_personal_data_and_claimed(fake:
 
 
 async def test_people_without_the_role_get_the_unknown_command_answer(fake: FakeBotApi, bot: TelegramBot) -> None:
-    stranger = Person(fake, 5302, "en")
-    await stranger.type("/start")
-    await stranger.type("/xyzzy")
-    unknown = stranger.last_text()
-    for command in sorted(COMMANDS):
+    unknown = ""
+    for i, command in enumerate(sorted(COMMANDS)):
+        if i % 10 == 0:  # a new stranger every ten commands: under the flood limit
+            stranger = Person(fake, 5302 + i, "en")
+            await stranger.type("/start")
+            await stranger.type("/xyzzy")
+            unknown = stranger.last_text()
         await stranger.type(f"/{command} SOL-2026-0001")
         assert stranger.last_text() == unknown, command
     interpreter = Person(fake, 7002, "en")
@@ -77,4 +79,6 @@ async def test_people_without_the_role_get_the_unknown_command_answer(fake: Fake
     await interpreter.type("/xyzzy")
     unknown = interpreter.last_text()
     await interpreter.type("/queue")
-    assert interpreter.last_text() == unknown, "an interpreter has no queue"
+    assert interpreter.last_text() == "Kön är tom.", "an interpreter's queue: the cases assigned to them"
+    await interpreter.type("/claim SOL-2026-0001")
+    assert interpreter.last_text() == "Inget ärende SOL-2026-0001.", "not their role: as if there were no case"

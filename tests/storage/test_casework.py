@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from bot import staffcmd
-from casework import steps
+from casework import commands
+from casework.errors import AlreadyClaimed
 from storage import repo
 from storage.db import transaction
 from storage.models import Staff
+from tests.staff import add_staff, execute, telegram
 from tests.storage.test_service import Person_
 from tests.unit.conversation import FORM1_SV
 
@@ -24,9 +25,7 @@ URGENT = FORM1_SV | {"urgent_needs": ["shelter"]}
 
 
 def _staff(engine: Engine, tg: int, name: str, role: str = "caseworker", languages: list[str] | None = None) -> Staff:
-    with transaction(engine) as db:
-        return repo.add_staff(db, telegram_user_id=tg, name=name, role=role, languages=languages or [],
-                              now=datetime.now(UTC))
+    return add_staff(engine, tg, name, role, languages)
 
 
 def _case(engine: Engine, persona: dict[str, Any], user: str) -> str:
@@ -37,10 +36,7 @@ def _case(engine: Engine, persona: dict[str, Any], user: str) -> str:
 
 
 def _cmd(engine: Engine, command: str, args: str, staff: Staff | None = None, now: datetime | None = None) -> str:
-    with transaction(engine) as db:
-        reply = staffcmd.run(db, staff=staff, actor=f"staff:{staff.id}" if staff else "cli:test", command=command,
-                             args=args, now=now or datetime.now(UTC))
-    return reply.text
+    return telegram(engine, command, args, staff, now).text
 
 
 def test_the_queue_puts_deadlines_first_then_priority_then_age(engine: Engine) -> None:
@@ -48,10 +44,10 @@ def test_the_queue_puts_deadlines_first_then_priority_then_age(engine: Engine) -
     high = _case(engine, FORM1_SV, "2")
     urgent = _case(engine, URGENT, "3")
     anna = _staff(engine, 900, "Anna")
-    order = [line.split()[0] for line in _cmd(engine, "queue", "", anna).splitlines()]
+    order = [line.split()[0] for line in _cmd(engine, "queue", "", anna).splitlines()[1:]]
     assert order == [urgent, high, low]
     _cmd(engine, "step", f"{low} transfer_requested", anna)
-    order = [line.split()[0] for line in _cmd(engine, "queue", "", anna).splitlines()]
+    order = [line.split()[0] for line in _cmd(engine, "queue", "", anna).splitlines()[1:]]
     assert order[0] == low, "a running IVO clock comes first"
 
 
@@ -60,7 +56,7 @@ def test_only_one_of_two_caseworkers_gets_the_case(engine: Engine) -> None:
     anna, bo = _staff(engine, 901, "Anna"), _staff(engine, 902, "Bo")
     assert "Du har tagit" in _cmd(engine, "claim", reference, anna)
     assert "redan taget av Anna" in _cmd(engine, "claim", reference, bo)
-    assert "Du har tagit" in _cmd(engine, "claim", reference, anna), "claiming your own case again is fine"
+    assert "Du har redan" in _cmd(engine, "claim", reference, anna), "claiming your own case again is fine"
 
 
 def test_concurrent_claims_one_wins(engine: Engine) -> None:
@@ -71,12 +67,11 @@ def test_concurrent_claims_one_wins(engine: Engine) -> None:
 
     def press(staff: Staff) -> None:
         barrier.wait()
-        with transaction(engine) as db:
-            try:
-                steps.claim(db, reference=reference, staff=staff, now=datetime.now(UTC))
-                results.append(f"won:{staff.name}")
-            except steps.AlreadyClaimed as exc:
-                results.append(f"lost:{exc.holder}")
+        try:
+            execute(engine, commands.Claim(reference), staff)
+            results.append(f"won:{staff.name}")
+        except AlreadyClaimed as exc:
+            results.append(f"lost:{exc.holder}")
 
     threads = [threading.Thread(target=press, args=(s,)) for s in people]
     for t in threads:
@@ -115,7 +110,7 @@ def test_a_correction_keeps_both_values_and_reassesses(engine: Engine) -> None:
     assert ("had_support", "yes", "person") in history and ("had_support", "no", f"staff:{anna.id}") in history
     assert "Giltiga val" in _cmd(engine, "edit", f"{reference} had_support maybe", anna)
     case = _cmd(engine, "case", reference, anna)
-    assert "Rättelser" in case and "yes → no" in case
+    assert "Rättelser" in case and "Ja → Nej" in case
 
 
 def test_close_assign_note_and_every_read_is_recorded(engine: Engine) -> None:
@@ -127,15 +122,18 @@ def test_close_assign_note_and_every_read_is_recorded(engine: Engine) -> None:
     assert "tolk Tigist" in _cmd(engine, "assign", f"{reference} {tolk.telegram_user_id}", anna)
     _cmd(engine, "note", f"{reference} Ringde personen, bokat möte", anna)
     _cmd(engine, "case", reference, anna)
-    _cmd(engine, "case", reference)
-    assert "avslutat (returned)" in _cmd(engine, "close", f"{reference} returned", anna)
+    assert _cmd(engine, "case", reference) == "Okänt kommando.", "not staff: nothing read, nothing logged"
+    assert "avslutat: återvänt till kommunen" in _cmd(engine, "close", f"{reference} returned", anna)
     assert "Okänd anledning" in _cmd(engine, "close", f"{reference} because", anna)
+    execute(engine, commands.ShowCase(reference), anna)
     case = _cmd(engine, "case", reference, anna)
-    assert "Ringde personen, bokat möte" in case and "tolk: Tigist" in case and "avslutad (returned)" in case
+    assert "Ringde personen, bokat möte" in case and "tolk: Tigist" in case
+    assert "avslutad (återvänt till kommunen)" in case
     with transaction(engine) as db:
         reads = repo.case_reads(db, referral_id=repo.get_referral(db, reference=reference).id)
-    assert [(r.actor, r.command) for r in reads] == [(f"staff:{anna.id}", "case"), ("cli:test", "case"),
-                                                     (f"staff:{anna.id}", "case")]
+    assert [(r.actor, r.command, r.shell) for r in reads] == [
+        (f"staff:{anna.id}", "case", "telegram"), (f"staff:{anna.id}", "case", "cli"),
+        (f"staff:{anna.id}", "case", "telegram")]
 
 
 def test_unknown_case_and_bad_steps_are_explained(engine: Engine) -> None:
@@ -147,7 +145,7 @@ def test_unknown_case_and_bad_steps_are_explained(engine: Engine) -> None:
     assert "framtiden" in _cmd(engine, "step", f"{reference} letter_sent {future}", anna)
 
 
-@pytest.mark.parametrize("command", ["queue", "case", "claim", "step", "close", "due", "edit", "letter"])
+@pytest.mark.parametrize("command", ["claim", "step", "close", "due", "edit", "letter", "reply", "release"])
 def test_only_caseworkers_and_admins_have_the_casework_commands(command: str) -> None:
     from casework.staff import allowed
 
@@ -166,9 +164,7 @@ def test_letters_are_drafted_from_the_case_and_the_read_is_logged(engine: Engine
     _cmd(engine, "step", f"{reference} transfer_requested 2026-10-01", anna)
     _cmd(engine, "step", f"{reference} transfer_refused 2026-10-20", anna)
     for kind in ("official", "transfer", "ivo"):
-        with transaction(engine) as db:
-            reply = staffcmd.run(db, staff=anna, actor=f"staff:{anna.id}", command="letter",
-                                 args=f"{reference} {kind}", now=datetime.now(UTC))
+        reply = telegram(engine, "letter", f"{reference} {kind}", anna)
         assert "Utkast" in reply.text and "namn och personnummer" in reply.text
         (docx_name, docx_bytes), (text_name, text_bytes) = reply.documents
         assert docx_name.endswith(".docx") and text_name.endswith(".txt")

@@ -13,9 +13,12 @@ from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from bot import staffcmd
-from bot.transcript import read, to_json
 from bot.transcript_html import to_html
-from casework.interpreting import announce_person_message, may_use
+from casework import commands
+from casework.errors import UnknownCase
+from casework.interpreting import announce_person_message
+from casework.permissions import Actor, Shell, authorize
+from casework.transcript import Transcript, to_json
 from dialogs import prompts
 from dialogs.events import Command, Config, Media, Press, Text
 from dialogs.i18n import render
@@ -24,6 +27,7 @@ from storage import interpreting as store
 from storage.db import transaction
 from storage.models import Staff
 from storage.rotate import reseal
+from tests.staff import add_staff, execute, telegram
 from tests.storage import test_service
 from tests.storage.test_service import Person_
 from tests.unit.conversation import FORM1_SV
@@ -70,20 +74,25 @@ def _intake(engine: Engine, user: str = "31", *, media_in_account: bool = True) 
 
 
 def _staff(engine: Engine, tg: int, name: str, role: str, languages: list[str] | None = None) -> Staff:
+    return add_staff(engine, tg, name, role, languages)
+
+
+def _cmd(engine: Engine, command: str, args: str, staff: Staff) -> staffcmd.StaffReply:
+    return telegram(engine, command, args, staff)
+
+
+def _admin(engine: Engine) -> Staff:
     with transaction(engine) as db:
-        return repo.add_staff(db, telegram_user_id=tg, name=name, role=role, languages=languages or [],
-                              now=datetime.now(UTC))
+        found = repo.get_staff(db, telegram_user_id=999)
+    return found or _staff(engine, 999, "Ada Admin", "admin")
 
 
-def _cmd(engine: Engine, command: str, args: str, staff: Staff | None = None) -> staffcmd.StaffReply:
-    with transaction(engine) as db:
-        return staffcmd.run(db, staff=staff, actor=f"staff:{staff.id}" if staff else "cli:test", command=command,
-                            args=args, now=datetime.now(UTC))
+def _read(engine: Engine, reference: str) -> Transcript:
+    return execute(engine, commands.ShowTranscript(reference), _admin(engine)).data
 
 
-def _export(engine: Engine, reference: str, actor: str = "cli:test") -> list[dict[str, Any]]:
-    with transaction(engine) as db:
-        return to_json(read(db, reference=reference, actor=actor, command="transcript", now=datetime.now(UTC)))
+def _export(engine: Engine, reference: str) -> list[dict[str, Any]]:
+    return to_json(_read(engine, reference))
 
 
 def _line(lines: list[dict[str, Any]], **match: Any) -> dict[str, Any]:
@@ -120,7 +129,7 @@ def test_the_transcript_has_every_message_in_order_in_both_languages(engine: Eng
     assert press["text"] != "Ja" and press["sender"] == "person"
     with transaction(engine) as db:
         reads = repo.case_reads(db, referral_id=repo.get_referral(db, reference=reference).id)
-    assert [(r.actor, r.command) for r in reads] == [("cli:test", "transcript")]
+    assert [(r.actor, r.command, r.shell) for r in reads] == [(f"staff:{_admin(engine).id}", "transcript", "cli")]
 
 
 def test_a_translation_is_a_draft_until_verified_with_who_and_when(engine: Engine) -> None:
@@ -139,7 +148,10 @@ def test_a_translation_is_a_draft_until_verified_with_who_and_when(engine: Engin
     assert line["translation"]["status"] == "draft" and line["translation"]["translated_by"] == "Omar Tolk"
     assert line["translation"]["translated_at"] and line["translation"]["verified_by"] is None
     assert "översätts" in _cmd(engine, "translate", f"{reference} 1 hej", omar).text, "not a message of the person"
+    assert _cmd(engine, "verify", reference, lina).text == f"Inget ärende {reference}.", "not her case"
+    _cmd(engine, "assign", f"{reference} {lina.id}", anna)
     assert "0 översättningar" in _cmd(engine, "verify", reference, lina).text, "only one's own drafts"
+    _cmd(engine, "assign", f"{reference} {omar.id}", anna)
     assert "1 översättning verifierad" in _cmd(engine, "verify", reference, omar).text
     line = _line(_export(engine, reference), n=n)
     assert line["translation"]["status"] == "verified" and line["translation"]["verified_by"] == "Omar Tolk"
@@ -147,9 +159,13 @@ def test_a_translation_is_a_draft_until_verified_with_who_and_when(engine: Engin
     case = _cmd(engine, "case", reference, anna).text
     assert STORY in case and "De sa att jag måste flytta genast" in case and "verifierad av Omar Tolk" in case
     # a new draft of a verified line is a draft again; the line's own verify marks it
+    _cmd(engine, "assign", f"{reference} {lina.id}", anna)
     _cmd(engine, "translate", f"{reference} {n} De sa att jag måste flytta", lina)
     assert _line(_export(engine, reference), n=n)["translation"]["status"] == "draft"
+    _cmd(engine, "assign", f"{reference} {omar.id}", anna)
     assert "1 översättning verifierad" in _cmd(engine, "verify", f"{reference} {n}", omar).text
+    assert _cmd(engine, "verify", f"{reference} {n}", anna).text == f"Inget ärende {reference}.", \
+        "a caseworker does not verify an interpreter's Arabic"
 
 
 def test_only_the_assigned_interpreter_reaches_a_referral(engine: Engine) -> None:
@@ -159,18 +175,21 @@ def test_only_the_assigned_interpreter_reaches_a_referral(engine: Engine) -> Non
     lina = _staff(engine, 813, "Lina", "interpreter", ["ar"])
     _cmd(engine, "assign", f"{reference} {omar.id}", anna)
     with transaction(engine) as db:
-        for command in ("transcript", "translate", "verify", "reportline"):
-            assert may_use(db, staff=omar, command=command, args=reference)
-            assert not may_use(db, staff=lina, command=command, args=reference), command
-            assert not may_use(db, staff=lina, command=command, args="SOL-2026-9999")
-        assert may_use(db, staff=anna, command="transcript", args=reference)
-        assert may_use(db, staff=lina, command="translate", args="stop")
+        for action in ("read_transcript", "read_case", "translate", "verify", "report_line"):
+            assert authorize(db, Actor(omar.id, Shell.TELEGRAM), action, reference).referral is not None
+            for who, ref in ((lina, reference), (lina, "SOL-2026-9999"), (anna, reference)):
+                if who is anna and action.startswith("read_"):
+                    continue
+                with pytest.raises(UnknownCase) as refused:
+                    authorize(db, Actor(who.id, Shell.TELEGRAM), action, ref)
+                assert str(refused.value) == f"Inget ärende {ref}.", "the same words as a case that does not exist"
+        assert authorize(db, Actor(anna.id, Shell.TELEGRAM), "read_transcript", reference).referral is not None
+        assert authorize(db, Actor(lina.id, Shell.TELEGRAM), "stop_translating").referral is None
 
 
 def test_the_html_record_has_both_columns_and_right_to_left_arabic(engine: Engine) -> None:
     _, reference = _intake(engine, media_in_account=False)
-    with transaction(engine) as db:
-        html = to_html(read(db, reference=reference, actor="cli:test", command="transcript", now=datetime.now(UTC)))
+    html = to_html(_read(engine, reference))
     assert '<th lang="ar" dir="rtl">العربية</th>' in html and '<th lang="sv">Svenska</th>' in html
     assert html.count('<td lang="ar" dir="rtl">') > 20 and html.count('<td lang="sv" dir="ltr">') > 20
     assert "&lt;b&gt;" in html and "<b>فورًا" not in html, "what the person wrote is escaped"
@@ -260,6 +279,7 @@ def test_an_interpreter_reports_a_sentence_of_the_catalog(engine: Engine, databa
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     _, reference = _intake(engine, media_in_account=False)
     omar = _staff(engine, 841, "Omar Tolk", "interpreter", ["ar"])
+    _cmd(engine, "assign", f"{reference} {omar.id}", _staff(engine, 842, "Anna", "caseworker"))
     lines = _export(engine, reference)
     thanks = next(ln for ln in lines if ln["direction"] == "out" and ln["language"] == "ar"
                   and len(ln["msgids"]) == 3)
@@ -276,10 +296,13 @@ def test_an_interpreter_reports_a_sentence_of_the_catalog(engine: Engine, databa
     out = CliRunner().invoke(app, ["catalog", "reports", "--lang", "ar"])
     assert out.exit_code == 0 and "Omar Tolk" in out.output and "borde vara" in out.output
     out = CliRunner().invoke(app, ["transcript", reference, "--format", "json"])
+    assert out.exit_code == 2 and "--as" in out.output, "the command line acts as a named staff member"
+    admin = _admin(engine)
+    out = CliRunner().invoke(app, ["transcript", reference, "--format", "json", "--as", str(admin.telegram_user_id)])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)[0]["n"] == 1
-    out = CliRunner().invoke(app, ["translate", reference, "--entry", "1", "--text", "x"])
-    assert "översätts" in out.output
+    out = CliRunner().invoke(app, ["translate", reference, "--entry", "1", "--text", "x", "--as", str(admin.id)])
+    assert out.exit_code == 1 and "översätts" in out.output
 
 
 def test_the_caseworker_hears_of_a_new_message_without_its_content(engine: Engine) -> None:

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.transcript import Transcript, TranslationInfo, render_entry, to_json
 from bot.transcript_html import to_html
+from casework.transcript import Transcript, TranslationInfo, to_json
 from dialogs import prompts
 from dialogs.events import Config
 from dialogs.i18n import render
+from dialogs.transcript import render_entry
 from storage.models import Referral, TranscriptEntry
 
 AT = datetime(2026, 11, 26, 14, 2, tzinfo=UTC)

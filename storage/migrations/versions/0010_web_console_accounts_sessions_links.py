@@ -4,7 +4,7 @@ Staff who only use the web console have no Telegram id, so `staff.telegram_user_
 Sealed columns (the TOTP secret, the handshake's data) are stored as their plain types.
 
 Revision ID: 0010
-Revises: 0004
+Revises: 0009
 Create Date: 2026-12-05 23:17:31.019452
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0010'
-down_revision: str | None = '0004'
+down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,31 +1,29 @@
-"""The transcript of a referral: every message in order, in the person's language and in Swedish.
+"""The transcript of a referral rendered from what is stored: every message in order, in the person's
+language and in Swedish.
 
 Bot messages are stored as msgids, so they are rendered here in the language the person saw and in
 Swedish; the person's messages are verbatim, with their files and the interpreter's Swedish translation
-(draft or verified, by whom, when). `intake transcript REF --format json|html` and `/transcript REF`
-show it; every read is recorded in `case_read`. The JSON is the interface of INTAKE_SPEC section 8.
+(draft or verified, by whom, when). The result is plain data (`casework.transcript`) that the staff
+shells show; reading it goes through the command layer, which checks and logs the read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 from sqlmodel import Session
 
 from casework import municipalities
-from casework.interpreting import case_of, staff_name
+from casework.interpreting import staff_name
+from casework.transcript import FileRef, Part, Transcript, TranscriptLine, TranslationInfo
 from dialogs import prompts
 from dialogs.i18n import P_, Msg, language_name, render
 from dialogs.questions import by_id
 from dialogs.translation import numbered
 from storage import interpreting as store
-from storage import repo
 from storage.models import Referral, TranscriptEntry
 
-__all__ = ["FileRef", "Part", "Transcript", "TranscriptLine", "TranslationInfo", "build", "read", "render_entry",
-           "to_json"]
+__all__ = ["build", "render_entry"]
 
 _BUTTONS: dict[str, Msg] = {
     "back": P_("button", "◀ Back"),
@@ -34,73 +32,6 @@ _BUTTONS: dict[str, Msg] = {
     "submit": P_("button", "Send my answers ✓"),
     "more": P_("privacy", "Read more"),
 }
-
-
-@dataclass(frozen=True)
-class FileRef:
-    id: int | None
-    kind: str
-    status: str  # stored, too_large, failed, pending, not_kept, or not_fetched (not looked at yet)
-    mime: str | None = None
-    size: int | None = None
-    sha256: str | None = None
-    file_name: str | None = None
-
-
-@dataclass(frozen=True)
-class TranslationInfo:
-    status: str  # draft, verified
-    text: str
-    translated_by: str | None
-    translated_at: datetime
-    verified_by: str | None = None
-    verified_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Part:
-    """One sentence of a bot message: which catalog entry, and how it read in both languages."""
-
-    msgid: str
-    context: str | None
-    text: str
-    text_sv: str
-
-
-@dataclass(frozen=True)
-class TranscriptLine:
-    n: int
-    direction: str  # in (the person) / out (the bot or a caseworker)
-    sender: str  # person, bot, caseworker
-    time: datetime
-    kind: str
-    language: str
-    text: str | None  # in the person's language (verbatim for the person's own messages)
-    text_sv: str | None  # Swedish: bot messages, presses, and translated messages
-    parts: list[Part] = field(default_factory=list)
-    files: list[FileRef] = field(default_factory=list)
-    translation: TranslationInfo | None = None
-    needs_translation: bool = False
-    entry_id: int | None = None  # the stored transcript entry (for its files)
-
-
-@dataclass(frozen=True)
-class Transcript:
-    reference: str
-    language: str
-    status: str
-    created_at: datetime
-    exported_at: datetime
-    interpreter: str | None
-    lines: list[TranscriptLine]
-
-
-def read(db: Session, *, reference: str, actor: str, command: str, now: datetime) -> Transcript:
-    """The transcript of a referral; the read is recorded (who, when, with which command)."""
-    referral = case_of(db, reference)
-    assert referral.id is not None
-    repo.add_case_read(db, referral_id=referral.id, actor=actor, command=command, now=now)
-    return build(db, referral, now)
 
 
 def build(db: Session, referral: Referral, now: datetime) -> Transcript:
@@ -196,41 +127,3 @@ def _press_label(data: str) -> Msg | str:
         return q.label(choice)
     except KeyError:
         return choice
-
-
-def _iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def to_json(t: Transcript) -> list[dict[str, Any]]:
-    """The messages in order (INTAKE_SPEC section 8), each with its kind, files and translation status."""
-    out = []
-    for ln in t.lines:
-        item: dict[str, Any] = {
-            "n": ln.n,
-            "direction": ln.direction,
-            "sender": ln.sender,
-            "time": _iso(ln.time),
-            "kind": ln.kind,
-            "language": ln.language,
-            "text": ln.text,
-            "text_sv": ln.text_sv,
-            "files": [{"id": f.id, "kind": f.kind, "status": f.status, "mime": f.mime, "size": f.size,
-                       "sha256": f.sha256, "file_name": f.file_name} for f in ln.files],
-            "translation": None,
-        }
-        if ln.parts:
-            item["msgids"] = [{"msgid": p.msgid, "context": p.context} for p in ln.parts]
-        if ln.translation is not None:
-            tr = ln.translation
-            item["translation"] = {"status": tr.status, "translated_by": tr.translated_by,
-                                   "translated_at": _iso(tr.translated_at), "verified_by": tr.verified_by,
-                                   "verified_at": _iso(tr.verified_at)}
-        elif ln.needs_translation:
-            item["translation"] = {"status": "missing"}
-        out.append(item)
-    return out
