@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, and_, delete, exists, func, update
+from sqlalchemy import Column, Index, delete, func, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.crypto import SealedJSON, SealedText
@@ -34,11 +34,11 @@ __all__ = [
     "add_link",
     "add_session",
     "add_web_staff",
+    "assigned_open",
     "failed_attempts",
     "forget_old_attempts",
     "get_session",
     "live_sessions",
-    "open_lines",
     "peek_link",
     "revoke_sessions",
     "save_account",
@@ -162,24 +162,10 @@ def access_log(db: Session, *, reference: str | None, limit: int, offset: int) -
     return [(read, ref) for read, ref in rows.all()]
 
 
-_TRANSLATABLE = ("text", "voice", "audio", "photo", "document", "video", "video_note")
-
-
-def open_lines(db: Session, *, interpreter_id: int) -> dict[str, int]:
-    """Per open case assigned to this interpreter: how many of the person's messages have no Swedish
-    translation yet (the interpreter's badge; the same lines `dialogs.translation` offers)."""
-    from storage.interpreting import Translation
-    from storage.models import TranscriptEntry
-
-    untranslated = ~exists().where(col(Translation.transcript_entry_id) == col(TranscriptEntry.id))
-    query = (select(Referral.reference, func.count(col(TranscriptEntry.id)))
-             .join(TranscriptEntry, and_(col(TranscriptEntry.person_id) == col(Referral.person_id),
-                                         col(TranscriptEntry.direction) == "in",
-                                         col(TranscriptEntry.kind).in_(_TRANSLATABLE)))
-             .where(col(Referral.interpreter_id) == interpreter_id, col(Referral.status) != "closed",
-                    col(Referral.language) != "sv", untranslated)
-             .group_by(col(Referral.reference)))
-    return {ref: int(n) for ref, n in db.exec(query).all()}
+def assigned_open(db: Session, *, interpreter_id: int) -> Sequence[Referral]:
+    """The open cases assigned to this interpreter (for the console's badge)."""
+    return db.exec(select(Referral).where(col(Referral.interpreter_id) == interpreter_id,
+                                          col(Referral.status) != "closed")).all()
 
 
 # --------------------------------------------------------------------- sessions

@@ -155,13 +155,21 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     ctx: dict[str, Any] = {"signed": signed, "csrf": signed.csrf if signed else "", "settings": settings_of(request)}
     if signed is not None:
         ctx["may"] = request.app.state.may(signed.staff)
-        if signed.staff.role == "interpreter":  # the badge: the person's messages still to translate
-            from storage import web as store
-
-            with db_of(request) as db:
-                ctx["badge"] = sum(store.open_lines(db, interpreter_id=signed.staff_id).values()) or None
+        if signed.staff.role == "interpreter":  # the badge: what waits for this interpreter's translation
+            ctx["badge"] = sum(open_lines(request, signed).values()) or None
     ctx.update(context or {})
     return TEMPLATES.TemplateResponse(request, template, ctx, status_code=status)
+
+
+def open_lines(request: Request, signed: Signed) -> dict[str, int]:
+    """Per open case assigned to this interpreter: the person's messages without a translation and the
+    caseworkers' messages waiting for one (the same count the interpreter's /translate walks)."""
+    from storage import web as store
+
+    conversation = request.app.state.conversation
+    with db_of(request) as db:
+        return {r.reference: conversation.next_open(db, r).left
+                for r in store.assigned_open(db, interpreter_id=signed.staff_id)}
 
 
 def error_page(request: Request, message: str, status: int, title: str, back: str | None = None) -> Response:

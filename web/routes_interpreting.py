@@ -17,7 +17,7 @@ from casework import commands as c
 from casework.views import QueueFilters
 from storage import web as store
 from web.commanding import NOT_FOUND, run, version_of
-from web.pages import PageError, check_csrf, db_of, field, render, signed_in
+from web.pages import PageError, check_csrf, db_of, field, open_lines, render, signed_in
 from web.routes_cases import _day, _flash, _local
 
 __all__ = ["router"]
@@ -31,8 +31,7 @@ def assigned(request: Request) -> Response:
     if not request.app.state.may(signed.staff)["interpret"]:
         raise PageError(NOT_FOUND, 404, title="Hittades inte")
     page = run(request, c.ShowQueue(QueueFilters(status="open", assignee=None, limit=200)), signed=signed).data
-    with db_of(request) as db:
-        counts = store.open_lines(db, interpreter_id=signed.staff_id)
+    counts = open_lines(request, signed)
     lines = [ln for ln in page.lines if signed.staff.role != "admin" or ln.interpreter]
     return render(request, "interpreting/assigned.html", {"lines": lines, "counts": counts, "local": _local,
                                                           "title": "Tolkning"}, signed=signed)
@@ -42,8 +41,16 @@ def assigned(request: Request) -> Response:
 def transcript(request: Request, reference: str) -> Response:
     signed = signed_in(request)
     result = run(request, c.ShowTranscript(reference[:40], purpose="transcript:web"), signed=signed)
+    waiting = None
+    if signed.staff.role != "caseworker":  # a caseworker's message waiting for this interpreter's words
+        try:
+            nxt = run(request, c.OpenLine(reference[:40]), signed=signed).data
+            waiting = nxt if nxt.message_id is not None else None
+        except PageError:
+            waiting = None
     return render(request, "interpreting/transcript.html", {
-        "t": result.data, "version": result.version, "reference": result.reference, "local": _local, "day": _day,
+        "t": result.data, "waiting": waiting, "version": result.version, "reference": result.reference,
+        "local": _local, "day": _day,
         "flash": _flash(request, signed), "me": signed.staff.name, "title": f"Tolkning {result.reference}"},
         signed=signed)
 
