@@ -155,9 +155,10 @@ def main(argv: list[str] | None = None) -> None:
             assert signed.status_code == 303, signed.text[:500]
             first = client.get("/queue")
             marker = first.text.split("after=")[1].split('"')[0] if "after=" in first.text else ""
+            middle = f"SOL-2025-{args.referrals // 2:06d}"
             paths = ["/queue", "/queue?status=all", "/queue?priority=high&language=ar", "/queue?mine=1",
-                     "/queue?municipality=Ljusdal", "/queue?ref=SOL-2025-050000",
-                     f"/queue?after={marker}" if marker else "/queue", f"/cases/{story}", "/cases/SOL-2025-050000"]
+                     "/queue?municipality=Ljusdal", f"/queue?ref={middle}",
+                     f"/queue?after={marker}" if marker else "/queue", f"/cases/{story}", f"/cases/{middle}"]
             results = [_time(client, path, args.requests) for path in paths]
         rss = _peak_rss_mb(console.pid)
     finally:

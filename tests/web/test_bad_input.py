@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from storage.models import CaseRead, Referral, ReferralEvent
-from tests.web.conftest import Console, Member, add_member, sign_in, without_browser_checks
+from tests.web.conftest import Console, Member, add_member, check_accessibility, sign_in, without_browser_checks
 from tests.web.story import arabic_intake
 
 
@@ -38,6 +38,7 @@ def test_an_unknown_reference_and_a_case_out_of_reach_look_the_same(console: Con
     unknown = page.goto(console.url + "/cases/SOL-2099-9999")
     unknown_text = page.locator("main").inner_text()
     assert unknown.status == 404 and "finns inte" in unknown_text
+    check_accessibility(page)
     tolk = new_page()
     sign_in(tolk, console, tarik)
     before = _state(console)
