@@ -11,6 +11,7 @@ import sys
 from enum import StrEnum
 
 import typer
+from sqlalchemy import Engine
 
 from bot.settings import Settings
 from casework import queue
@@ -35,6 +36,13 @@ app.add_typer(staff_app, name="staff")
 class Format(StrEnum):
     json = "json"
     text = "text"
+
+
+def _database(settings: Settings) -> Engine:
+    """An existing, migrated database, or a clear message (never a new empty file elsewhere)."""
+    from bot.cli_staff import database
+
+    return database(settings)
 
 
 def _settings() -> Settings:
@@ -121,7 +129,7 @@ def db_rotate_key() -> None:
     settings = _settings()
     if not crypto.is_configured():
         raise typer.BadParameter("set INTAKE_ENCRYPTION_KEY first (the new key first, then the old ones)")
-    with transaction(make_engine(settings.database_url)) as db:
+    with transaction(_database(settings)) as db:
         count = reseal(db)
     typer.echo(f"re-encrypted {count} rows; the old keys can be removed from INTAKE_ENCRYPTION_KEY now")
 
@@ -134,7 +142,7 @@ def purge(dry_run: bool = typer.Option(False, "--dry-run", help="count what woul
     from casework.retention import purge as run_purge
 
     settings = _settings()
-    with transaction(make_engine(settings.database_url)) as db:
+    with transaction(_database(settings)) as db:
         report = run_purge(db, now=datetime.now(UTC), unfinished_days=settings.retention_unfinished_days,
                            closed_years=settings.retention_closed_years, dry_run=dry_run)
     verb = "would erase" if dry_run else "erased"
@@ -146,7 +154,7 @@ def purge(dry_run: bool = typer.Option(False, "--dry-run", help="count what woul
 def queue_export(format: Format = Format.json) -> None:  # noqa: A002 - the option is called --format
     """Every referral with its answers, consents and assessment (INTAKE_SPEC section 8)."""
     settings = _settings()
-    engine = make_engine(settings.database_url)
+    engine = _database(settings)
     with transaction(engine) as db:
         data = queue.export(db)
     if format is Format.json:
@@ -175,7 +183,7 @@ def staff_add(telegram_user_id: int, name: str,
     if unknown := [x for x in langs if x not in LANGUAGES]:
         raise typer.BadParameter(f"unknown languages {unknown}", param_hint="--languages")
     settings = _settings()
-    with transaction(make_engine(settings.database_url)) as db:
+    with transaction(_database(settings)) as db:
         staff = repo.add_staff(db, telegram_user_id=telegram_user_id, name=name, role=role, languages=langs,
                                now=datetime.now(UTC))
         staff_id = staff.id
@@ -193,7 +201,7 @@ def staff_add(telegram_user_id: int, name: str,
 def staff_remove(telegram_user_id: int) -> None:
     """Take away all staff rights (the person's history stays in the events)."""
     settings = _settings()
-    with transaction(make_engine(settings.database_url)) as db:
+    with transaction(_database(settings)) as db:
         staff = repo.get_staff(db, telegram_user_id=telegram_user_id)
         if staff is None:
             raise typer.BadParameter(f"no staff with Telegram id {telegram_user_id}")
@@ -205,7 +213,7 @@ def staff_remove(telegram_user_id: int) -> None:
 @staff_app.command("list")
 def staff_list() -> None:
     settings = _settings()
-    with transaction(make_engine(settings.database_url)) as db:
+    with transaction(_database(settings)) as db:
         for s in repo.list_staff(db):
             state = "" if s.active else " (removed)"
             telegram = s.telegram_user_id or "-"
@@ -268,7 +276,7 @@ def catalog_reports(lang: str = typer.Option(None, "--lang", help="only this lan
     if lang is not None:
         _known_language(lang)
     settings = _settings()
-    with transaction(make_engine(settings.database_url)) as db:
+    with transaction(_database(settings)) as db:
         reports = interpreting.catalog_reports(db, language=lang)
         if not reports:
             typer.echo("no reports")

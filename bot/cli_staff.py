@@ -297,6 +297,15 @@ def register(app: typer.Typer, queue_app: typer.Typer, settings_of: Callable[[],
         else:
             run(c.OpenLine(reference, line=entry), who, line)
 
+    @app.command("reportline")
+    def report_line(reference: str, line: str = typer.Argument(..., help="the transcript's line, LINE or LINE.PART"),
+                    note: str = typer.Argument(..., help="what is wrong or unclear"), who: str = _as()) -> None:
+        """Report a wrong or unclear sentence of the bot's own text to its language's catalog review list."""
+        n, _, part = line.partition(".")
+        if not n.isdigit() or (part and not part.isdigit()):
+            fail("RAD: ett radnummer, eller RAD.DEL (t.ex. 12.2).", 2)
+        run(c.ReportLine(reference, int(n), int(part) if part else None, note), who)
+
     @app.command("reply")
     def reply_command(
         reference: str,

@@ -92,7 +92,7 @@ STEP_KINDS: tuple[StepKind, ...] = (
     StepKind("coordination_checked", (
         FieldSpec("result", "Resultat", kind="choice", required=True, choices=COORDINATION,
                   aliases=("resultat",)), _TEXT), ("samordning", "samordning kontrollerad", "kontrollerat samordning")),
-    StepKind("letter_sent", (_TEXT,), ("skrivelse", "skrivelse skickad", "brev skickat")),
+    StepKind("letter_sent", (_TEXT,), ("skrivelse", "skrivelse skickad", "brev", "brev skickat")),
     StepKind("decision_recorded", (
         FieldSpec("decided_on", "Beslutsdatum", kind="date", required=True, aliases=("beslutat", "beslutsdatum")),
         FieldSpec("intervention", "Insats", required=True, aliases=("insats",)),

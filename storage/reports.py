@@ -68,14 +68,18 @@ def referral_figures(db: Session, *, start: datetime, end: datetime) -> list[Ref
 
 
 def event_counts(db: Session, *, start: datetime, end: datetime, kinds: Iterable[str]) -> dict[str, int]:
-    """How many events of each of `kinds` were recorded in [start, end); a kind with none gives 0."""
+    """How many events of each of `kinds` were recorded in [start, end); a kind with none gives 0. A step
+    struck through as wrong (a later `struck` event names it) does not count."""
     wanted = list(dict.fromkeys(kinds))
     counts = dict.fromkeys(wanted, 0)
     if not wanted:
         return counts
+    struck_id = col(ReferralEvent.data)["event_id"].as_integer()
+    struck = select(struck_id).where(ReferralEvent.kind == "struck", struck_id.is_not(None))
     query = (
         select(ReferralEvent.kind, func.count())
-        .where(col(ReferralEvent.kind).in_(wanted), col(ReferralEvent.at) >= start, col(ReferralEvent.at) < end)
+        .where(col(ReferralEvent.kind).in_(wanted), col(ReferralEvent.at) >= start, col(ReferralEvent.at) < end,
+               col(ReferralEvent.id).not_in(struck))
         .group_by(col(ReferralEvent.kind))
     )
     for kind, count in db.exec(query).all():
