@@ -7,11 +7,12 @@ page 1 costs; `ix_referral_queue` serves the order of the cases without a runnin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import func, or_, tuple_, update
+from sqlalchemy import func, tuple_, update
 from sqlmodel import Session, col, select
 
 from storage.models import CaseRead, Referral, ReferralEvent, Staff
@@ -82,16 +83,23 @@ class QueueRow:
         return QueueCursor(self.ivo_due_at, self.priority_rank, self.created_at, self.id)
 
 
+_WHOLE_REFERENCE = re.compile(r"SOL-\d{4}-\d{4,}")
+_RANKS = {"urgent": 0, "high": 1, "medium": 2, "low": 3}
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "a running clock" as a range, so its index can serve it
 _COLUMNS = (Referral.id, Referral.reference, Referral.status, Referral.priority, Referral.priority_rank,
             Referral.level, Referral.forms_mask, Referral.ivo_due_at, Referral.moved_from, Referral.language,
             Referral.caseworker_id, Referral.interpreter_id, Referral.created_at)
 
 
-def _where(query, q: QueueQuery):  # type: ignore[no-untyped-def]
+def _where(query, q: QueueQuery, *, status_index: bool = True):  # type: ignore[no-untyped-def]
     if q.statuses is not None:
-        query = query.where(col(Referral.status).in_(list(q.statuses)))
+        # Without `status_index`, the status is tested row by row: SQLite then walks the order's index.
+        status = col(Referral.status) if status_index else func.coalesce(col(Referral.status), "")
+        query = query.where(status.in_(list(q.statuses)))
     if q.priority is not None:
         query = query.where(Referral.priority == q.priority)
+        if q.priority in _RANKS:  # the same fact as the rank: lets the order's index skip to it
+            query = query.where(col(Referral.priority_rank) == _RANKS[q.priority])
     if q.level is not None:
         query = query.where(Referral.level == q.level)
     if q.form is not None:
@@ -115,25 +123,46 @@ def _where(query, q: QueueQuery):  # type: ignore[no-untyped-def]
         query = query.where(col(Referral.caseworker_id).is_(None))
     if q.interpreter_id is not None:
         query = query.where(Referral.interpreter_id == q.interpreter_id)
-    if q.reference:
-        query = query.where(col(Referral.reference).contains(q.reference.upper(), autoescape=True))
+    if q.reference and _WHOLE_REFERENCE.fullmatch(q.reference.upper()):
+        query = query.where(Referral.reference == q.reference.upper())
+    elif q.reference:
+        # Matched in the narrow unique index on the reference alone, not row by row in the wide table.
+        matching = select(Referral.id).where(col(Referral.reference).contains(q.reference.upper(), autoescape=True))
+        query = query.where(col(Referral.id).in_(matching.scalar_subquery()))
     return query
 
 
 def queue_page(db: Session, *, query: QueueQuery, after: QueueCursor | None = None,
                limit: int = 50) -> list[QueueRow]:
     """One page of the queue in its order: running IVO clocks first (soonest first), then priority
-    (urgent, high, medium, low), then oldest first; `after` is the last row of the previous page."""
-    stmt = _where(select(*_COLUMNS), query)
+    (urgent, high, medium, low), then oldest first; `after` is the last row of the previous page.
+
+    Two queries, each walking `ix_referral_order` in its own order and stopping at the page's end: the
+    cases with a running clock (few), then the others. One query ordered by "clock first" sorts every
+    open case on each page (150 ms at 100,000 referrals)."""
     due, rank, created, rid = (col(Referral.ivo_due_at), col(Referral.priority_rank), col(Referral.created_at),
                                col(Referral.id))
-    if after is not None and after.ivo_due_at is not None:
-        stmt = stmt.where(or_(due.is_(None), tuple_(due, rank, created, rid)
-                              > tuple_(after.ivo_due_at, after.priority_rank, after.created_at, after.id)))
-    elif after is not None:
-        stmt = stmt.where(due.is_(None), tuple_(rank, created, rid) > tuple_(after.priority_rank, after.created_at,
-                                                                             after.id))
-    stmt = stmt.order_by(due.is_(None), due, rank, created, rid).limit(limit)
+    # SQLite, without statistics, would start from the status index and sort every open case; unless a
+    # narrow filter (a caseworker, an interpreter, a reference) has a better index of its own, the
+    # status is tested row by row so the order's index is walked (PostgreSQL plans by its statistics).
+    walk = (db.get_bind().dialect.name != "sqlite" or query.caseworker_id is not None
+            or query.interpreter_id is not None or bool(query.reference))
+    rows: list[QueueRow] = []
+    if after is None or after.ivo_due_at is not None:
+        clocked = _where(select(*_COLUMNS), query, status_index=walk).where(due > _EPOCH)
+        if after is not None and after.ivo_due_at is not None:
+            clocked = clocked.where(tuple_(due, rank, created, rid)
+                                    > tuple_(after.ivo_due_at, after.priority_rank, after.created_at, after.id))
+        rows = _rows(db, clocked.order_by(due, rank, created, rid).limit(limit))
+        if len(rows) >= limit:
+            return rows
+    rest = _where(select(*_COLUMNS), query, status_index=walk).where(due.is_(None))
+    if after is not None and after.ivo_due_at is None:
+        rest = rest.where(tuple_(rank, created, rid) > tuple_(after.priority_rank, after.created_at, after.id))
+    return rows + _rows(db, rest.order_by(rank, created, rid).limit(limit - len(rows)))
+
+
+def _rows(db: Session, stmt) -> list[QueueRow]:  # type: ignore[no-untyped-def]
     return [QueueRow(*row) for row in db.exec(stmt).all()]  # type: ignore[call-overload]
 
 

@@ -157,7 +157,10 @@ class Referral(SQLModel, table=True):
 
     __tablename__ = "referral"
     # The queue's order without a running clock (priority, then oldest first), walked page by page.
-    __table_args__ = (Index("ix_referral_queue", "status", "priority_rank", "created_at", "id"),)
+    # The queue's order as a whole: running clocks first by due date, then the rest (due date NULL) by
+    # priority and age; storage.casework.queue_page walks it in two parts.
+    __table_args__ = (Index("ix_referral_queue", "status", "priority_rank", "created_at", "id"),
+                      Index("ix_referral_order", "ivo_due_at", "priority_rank", "created_at", "id"))
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=32, unique=True)
     person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")

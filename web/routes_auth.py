@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from casework.staff import Role
 from storage import repo
 from storage import web as store
+from storage.models import Staff
 from web import accounts, security
 from web.pages import (
     NotSignedIn,
@@ -53,12 +54,9 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
-def _landing(request: Request, role: str, target: str | None) -> str:
-    may = request.app.state.may
-    from storage.models import Staff
-
-    view = may(Staff(name="", role=role, languages=[]))
-    return _safe_next(target) or ("/queue" if view["queue"] else "/tolk")
+def _landing(request: Request, staff: Staff, target: str | None) -> str:
+    """Where a staff member lands after signing in: the page they asked for, else their first page."""
+    return _safe_next(target) or ("/queue" if request.app.state.may(staff)["queue"] else "/tolk")
 
 
 def _pre_form(request: Request) -> str:
@@ -124,7 +122,7 @@ async def login(request: Request) -> Response:
     if opened is None:
         return _login_page(request, error=error, email=email, status=401)
     target = form.get("next")
-    return _signed_response(request, opened, _landing(request, staff.role, target if isinstance(target, str) else None))
+    return _signed_response(request, opened, _landing(request, staff, target if isinstance(target, str) else None))
 
 
 @router.post("/logout")
@@ -200,7 +198,7 @@ async def sso_callback(request: Request) -> Response:
             error = str(refused)
     if opened is None:
         return _login_page(request, error=error, status=403)
-    target = _landing(request, staff.role, flow.get("next"))
+    target = _landing(request, staff, flow.get("next"))
     response = render(request, "moving_on.html", {"target": target})
     _set_session(request, response, opened)
     response.headers["Refresh"] = f"0; url={target}"
@@ -286,6 +284,6 @@ async def setup(request: Request, token: str) -> Response:
             opened = accounts.open_session(db, staff=staff, method="link", address=address, now=now)
     except accounts.SignInRefused as refused:  # the transaction was rolled back: the link still works
         return again_with(str(refused))
-    return _signed_response(request, opened, _landing(request, staff.role, None))
+    return _signed_response(request, opened, _landing(request, staff, None))
 
 
