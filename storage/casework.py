@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, tuple_, update
 from sqlmodel import Session, col, select
@@ -91,38 +92,46 @@ _COLUMNS = (Referral.id, Referral.reference, Referral.status, Referral.priority,
             Referral.caseworker_id, Referral.interpreter_id, Referral.created_at)
 
 
-def _where(query, q: QueueQuery, *, status_index: bool = True):  # type: ignore[no-untyped-def]
+def _where(query, q: QueueQuery, *, drive: frozenset[str] | None = None):  # type: ignore[no-untyped-def]
+    """The filters as conditions. With `drive` (SQLite's page queries), only the columns named there may
+    start the search; every other condition is written so that SQLite tests it row by row
+    (`coalesce(x, x)` is `x`, but no index serves it). SQLite plans without statistics and otherwise
+    picks the status index and sorts every open case, or walks the whole order for one caseworker's
+    three cases; PostgreSQL plans by its statistics and gets the plain conditions."""
+
+    def c(column: Any, name: str) -> Any:
+        return column if drive is None or name in drive else func.coalesce(column, column)
+
     if q.statuses is not None:
-        # Without `status_index`, the status is tested row by row: SQLite then walks the order's index.
-        status = col(Referral.status) if status_index else func.coalesce(col(Referral.status), "")
-        query = query.where(status.in_(list(q.statuses)))
+        query = query.where(c(col(Referral.status), "status").in_(list(q.statuses)))
     if q.priority is not None:
-        query = query.where(Referral.priority == q.priority)
+        query = query.where(c(col(Referral.priority), "priority") == q.priority)
         if q.priority in _RANKS:  # the same fact as the rank: lets the order's index skip to it
-            query = query.where(col(Referral.priority_rank) == _RANKS[q.priority])
+            query = query.where(c(col(Referral.priority_rank), "priority_rank") == _RANKS[q.priority])
     if q.level is not None:
-        query = query.where(Referral.level == q.level)
+        query = query.where(c(col(Referral.level), "level") == q.level)
     if q.form is not None:
         masks = [0] if q.form == 0 else [m for m in (1, 2, 3) if m & (1 << (q.form - 1))]
-        query = query.where(col(Referral.forms_mask).in_(masks))
+        query = query.where(c(col(Referral.forms_mask), "forms_mask").in_(masks))
+    due = c(col(Referral.ivo_due_at), "ivo_due_at")
     if q.clock == "none":
-        query = query.where(col(Referral.ivo_due_at).is_(None))
+        query = query.where(due.is_(None))
     elif q.clock == "running":
-        query = query.where(col(Referral.ivo_due_at).is_not(None))
+        query = query.where(due.is_not(None))
     elif q.clock == "overdue" and q.now is not None:
-        query = query.where(col(Referral.ivo_due_at) <= q.now)
+        query = query.where(due <= q.now)
     elif q.clock == "due_soon" and q.soon is not None:
-        query = query.where(col(Referral.ivo_due_at) <= q.soon)
+        query = query.where(due <= q.soon)
     if q.moved_from is not None:
-        query = query.where(col(Referral.moved_from).in_(list(q.moved_from)))
+        query = query.where(c(col(Referral.moved_from), "moved_from").in_(list(q.moved_from)))
     if q.language is not None:
-        query = query.where(Referral.language == q.language)
+        query = query.where(c(col(Referral.language), "language") == q.language)
     if q.caseworker_id is not None:
-        query = query.where(Referral.caseworker_id == q.caseworker_id)
+        query = query.where(c(col(Referral.caseworker_id), "caseworker_id") == q.caseworker_id)
     if q.unassigned:
-        query = query.where(col(Referral.caseworker_id).is_(None))
+        query = query.where(c(col(Referral.caseworker_id), "caseworker_id").is_(None))
     if q.interpreter_id is not None:
-        query = query.where(Referral.interpreter_id == q.interpreter_id)
+        query = query.where(c(col(Referral.interpreter_id), "interpreter_id") == q.interpreter_id)
     if q.reference and _WHOLE_REFERENCE.fullmatch(q.reference.upper()):
         query = query.where(Referral.reference == q.reference.upper())
     elif q.reference:
@@ -137,26 +146,35 @@ def queue_page(db: Session, *, query: QueueQuery, after: QueueCursor | None = No
     """One page of the queue in its order: running IVO clocks first (soonest first), then priority
     (urgent, high, medium, low), then oldest first; `after` is the last row of the previous page.
 
-    Two queries, each walking `ix_referral_order` in its own order and stopping at the page's end: the
-    cases with a running clock (few), then the others. One query ordered by "clock first" sorts every
-    open case on each page (150 ms at 100,000 referrals)."""
+    Two queries, each stopping at the page's end: the cases with a running clock (few), then the
+    others, both along `ix_referral_order`. One query ordered by "clock first" sorted every open case
+    on each page (300-600 ms at 100,000 referrals, bench/web.py). A narrow filter (one caseworker's or
+    interpreter's cases, a reference) starts from its own index instead and sorts its few rows."""
     due, rank, created, rid = (col(Referral.ivo_due_at), col(Referral.priority_rank), col(Referral.created_at),
                                col(Referral.id))
-    # SQLite, without statistics, would start from the status index and sort every open case; unless a
-    # narrow filter (a caseworker, an interpreter, a reference) has a better index of its own, the
-    # status is tested row by row so the order's index is walked (PostgreSQL plans by its statistics).
-    walk = (db.get_bind().dialect.name != "sqlite" or query.caseworker_id is not None
-            or query.interpreter_id is not None or bool(query.reference))
+    drive: frozenset[str] | None = None
+    if db.get_bind().dialect.name == "sqlite":
+        if query.reference:
+            drive = frozenset({"id"})
+        elif query.caseworker_id is not None:
+            drive = frozenset({"caseworker_id"})
+        elif query.interpreter_id is not None:
+            drive = frozenset({"interpreter_id"})
+        else:
+            drive = frozenset({"ivo_due_at", "priority_rank"})
+    clock = due if drive is None or "ivo_due_at" in drive else func.coalesce(due, due)
     rows: list[QueueRow] = []
     if after is None or after.ivo_due_at is not None:
-        clocked = _where(select(*_COLUMNS), query, status_index=walk).where(due > _EPOCH)
+        # running clocks are walked by their due date alone (a rank filter would start elsewhere and sort)
+        by_due = drive - {"priority_rank"} if drive is not None and "ivo_due_at" in drive else drive
+        clocked = _where(select(*_COLUMNS), query, drive=by_due).where(clock > _EPOCH)
         if after is not None and after.ivo_due_at is not None:
             clocked = clocked.where(tuple_(due, rank, created, rid)
                                     > tuple_(after.ivo_due_at, after.priority_rank, after.created_at, after.id))
         rows = _rows(db, clocked.order_by(due, rank, created, rid).limit(limit))
         if len(rows) >= limit:
             return rows
-    rest = _where(select(*_COLUMNS), query, status_index=walk).where(due.is_(None))
+    rest = _where(select(*_COLUMNS), query, drive=drive).where(clock.is_(None))
     if after is not None and after.ivo_due_at is None:
         rest = rest.where(tuple_(rank, created, rid) > tuple_(after.priority_rank, after.created_at, after.id))
     return rows + _rows(db, rest.order_by(rank, created, rid).limit(limit - len(rows)))
