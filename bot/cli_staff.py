@@ -237,7 +237,8 @@ def register(app: typer.Typer, queue_app: typer.Typer, settings_of: Callable[[],
             _write(output, result.data.filename, result.data.docx)
             _write(output, result.data.filename.replace(".docx", ".txt"), result.data.text.encode())
 
-        run(c.DraftLetter(reference, kind), who, show)
+        settings = settings_of()  # what only the municipality knows: its committee, who signs
+        run(c.DraftLetter(reference, kind, settings.committee, settings.signatory_role), who, show)
 
     @app.command()
     def report(month: str = typer.Option(..., "--month", help="YYYY-MM"),

@@ -12,8 +12,8 @@ import re
 from bot.transcript_html import to_html
 from casework import commands as c
 from casework.errors import InvalidInput
-from casework.interpreting import LineToTranslate
 from casework.transcript import Transcript
+from casework.translating import LineToTranslate
 
 __all__ = ["COMMANDS", "REPLY_USAGE", "Transcript", "parse", "render_line", "render_transcript"]
 

@@ -57,7 +57,12 @@ class Settings(BaseSettings):
     # How many processes serve this database. With one, replies a crash left half-sent are sent
     # again at once at start-up; with more, after a short lease (another worker may be sending them).
     workers: int = Field(default=1, ge=1)
+    # What only the municipality knows (README: every default is to be checked before going live).
     social_services_phone: str = "0620-68 20 00"
+    after_hours_phone: str = "112"  # socialjouren, evenings and weekends
+    committee: str = "Socialnämnden, Sollefteå kommun"  # personuppgiftsansvarig nämnd
+    dpo_contact: str = "0620-68 20 00"  # the data protection officer (dataskyddsombud): phone or e-mail
+    signatory_role: str = "Socialchef"  # who signs the official letter (a role with mandate, per the delegation order)
     emergency_number: str = "112"
     retention_unfinished_days: int = 30
     retention_closed_years: int = 5  # years after the end of the year of a closed case's last event
@@ -110,6 +115,9 @@ class Settings(BaseSettings):
         return Config(
             languages=languages,
             social_services_phone=self.social_services_phone,
+            after_hours_phone=self.after_hours_phone,
+            committee=self.committee,
+            dpo_contact=self.dpo_contact,
             emergency_number=self.emergency_number,
             retention_days=self.retention_unfinished_days,
             response_days=self.response_days,

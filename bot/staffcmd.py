@@ -20,13 +20,11 @@ from bot import staffview
 from casework import commands as c
 from casework.conversation import Conversation
 from casework.errors import InvalidInput
-from casework.handlers import Claimed, MonthFigures
-from casework.interpreting import LineToTranslate
 from casework.labels import fold
-from casework.letters import Letter
 from casework.permissions import Actor
 from casework.steps import STEP_KINDS, step_kind
 from casework.transcript import Transcript
+from casework.translating import LineToTranslate
 from casework.views import CaseView, QueueFilters, QueuePage
 
 __all__ = ["COMMANDS", "HELP", "INTERPRETER_HELP", "StaffReply", "parse", "parse_filters", "render", "run"]
@@ -223,7 +221,10 @@ def parse(command: str, args: str) -> c.Command:
         return c.AssignInterpreter(ref, words[1])
     if command == "letter":
         _need(words, 2, "/letter REF skrivelse|begäran|ivo")
-        return c.DraftLetter(ref, _LETTERS.get(fold(words[1]), words[1]))
+        from bot.settings import Settings
+
+        settings = Settings()  # what only the municipality knows: its committee, who signs
+        return c.DraftLetter(ref, _LETTERS.get(fold(words[1]), words[1]), settings.committee, settings.signatory_role)
     if command == "file":
         _need(words, 2, "/file REF RAD")
         return c.ShowFile(ref, _number(words[1], "Raden"))
@@ -234,6 +235,8 @@ def parse(command: str, args: str) -> c.Command:
 def render(result: c.Result, *, shell_hint: str = "telegram") -> StaffReply:
     """The reply to a command's result: text, and documents or files where the result has them."""
     from bot import interpreting
+    from casework.handlers import Claimed, MonthFigures  # the staff side only: letters and charts load here
+    from casework.letters import Letter
 
     data, ref = result.data, result.reference or ""
     if isinstance(data, QueuePage):

@@ -10,9 +10,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.transcript_html import FILE_STATUS, KIND_NAMES
-from casework.interpreting import LineToTranslate
 from casework.labels import language_sv
 from casework.transcript import TranscriptLine
+from casework.translating import LineToTranslate
 from casework.views import CaseView, QueuePage
 
 __all__ = ["case_text", "line_text", "messages_lines", "queue_text"]
@@ -31,12 +31,12 @@ def queue_text(page: QueuePage, *, empty: str = "Kön är tom.") -> str:
         return empty
     rows = [_HEAD]
     for q in page.lines:
-        clock = f"{_date(q.ivo_due_at)} {q.clock_sv}" if q.ivo_due_at else "–"
+        clock = f"{q.ivo_due_on:%Y-%m-%d} {q.clock_sv}" if q.ivo_due_on else "–"
         rows.append((q.reference, q.priority_sv, q.level_sv, ",".join(map(str, q.forms)) or "–", q.status_sv, clock,
                      q.municipality_sv, q.language_sv, q.caseworker or "–", _date(q.created_at)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(_HEAD))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    more = f"\nVisar {len(page.lines)} av {page.total}." if page.next else ""
+    more = f"\nVisar {len(page.lines)} av {page.total_sv}." if page.next else ""
     return "\n".join(lines) + more
 
 
@@ -49,8 +49,9 @@ def case_text(view: CaseView) -> str:
         f" · inkommet {_date(v.created_at)}",
         f"Handläggare: {v.caseworker or 'ingen'} · tolk: {v.interpreter or 'ingen'}",
     ]
-    if v.ivo_due_at:
-        lines.append(f"Frist för ansökan till IVO: {_date(v.ivo_due_at)}" + (f" ({v.clock_sv})" if v.clock_sv else ""))
+    if v.ivo_due_on:
+        state = f" ({v.clock_sv})" if v.clock_sv else ""
+        lines.append(f"Frist för ansökan till IVO: {v.ivo_due_on:%Y-%m-%d}{state}")
     lines += ["", "Samtycken (personens egna, med datum):"]
     lines += [f"• {_date(c.at)} {c.name}: {c.value_sv}" + ("" if c.current else " (ersatt senare)")
               for c in v.consents] or ["• inga"]
@@ -67,7 +68,7 @@ def case_text(view: CaseView) -> str:
     lines += messages_lines(v.messages)
     lines += ["", "Skäl:"]
     for r in v.reasons:
-        lines.append(f"• {r.text} [{r.signal}, policy {r.section or '–'}]")
+        lines.append(f"• {r.text} – {'; '.join(r.answers)} [{r.signal}, policy {r.section or '–'}]")
     lines += ["", "Rekommenderade åtgärder:"]
     for act in v.actions:
         if not act.steps:

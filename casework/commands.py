@@ -8,7 +8,7 @@ transaction rolls back). Reads (a case, the transcript, a file) are written to t
 shell they came from.
 
 Adding an action: a command here, a rule in `casework.permissions.ACTIONS`, a handler in
-`casework.handlers` (or `casework.interpreting`), and a renderer in each shell.
+`casework.handlers` (or `casework.translating`), and a renderer in each shell.
 """
 
 from __future__ import annotations
@@ -181,8 +181,13 @@ class AssignInterpreter(Command):
 
 @dataclass(frozen=True)
 class DraftLetter(Command):
+    """A letter draft. The municipality's own facts come from the shell's configuration
+    (INTAKE_COMMITTEE, INTAKE_SIGNATORY_ROLE); left empty, the draft shows a gap for them."""
+
     reference: str
     kind: str  # official, transfer, ivo
+    committee: str = ""
+    signatory_role: str = ""
     action: ClassVar[str] = "letter"
 
 
@@ -265,7 +270,7 @@ T = TypeVar("T")
 class Result(Generic[T]):
     """What every command answers: a Swedish sentence for the staff member, the case's reference and
     version, and the command's typed payload (`ShowCase` -> `CaseView`, `DraftLetter` -> `Letter`, ...;
-    each handler in `casework.handlers` and `casework.interpreting` names its own)."""
+    each handler in `casework.handlers` and `casework.translating` names its own)."""
 
     message: str
     data: T
@@ -317,7 +322,7 @@ def handles(kind: type[Command]) -> Callable[[Handler], Handler]:
 
 def _registry() -> dict[type[Command], Handler]:
     if not _HANDLERS:
-        from casework import handlers, interpreting  # noqa: F401 - they register themselves
+        from casework import handlers, translating  # noqa: F401 - they register themselves
 
     return _HANDLERS
 
@@ -344,7 +349,7 @@ def execute(db: Session, command: Command, *, actor: Actor, now: datetime, conve
 
 def _check(db: Session, actor: Actor, command: Command) -> Access:
     if isinstance(command, AnswerOpenLine):
-        from casework.interpreting import open_line_case
+        from casework.translating import open_line_case
 
         reference = open_line_case(db, actor)  # the open line's case, checked like a named one
         if reference is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from casework import labels, queue, steps
@@ -38,8 +39,6 @@ from casework.commands import (
     handles,
 )
 from casework.errors import CaseError, InvalidInput
-from casework.letters import KINDS, CaseEvent, CaseFacts, Letter, render_letter
-from casework.report import InvalidMonth, MonthlyReport, monthly_report, report_chart
 from casework.staff import Role
 from casework.transcript import Transcript
 from casework.views import CaseView, QueueFilters, QueuePage, case_view, queue_page
@@ -47,6 +46,10 @@ from storage import casework as store
 from storage import interpreting as files
 from storage import repo
 from storage.models import Referral, ReferralEvent, Staff
+
+if TYPE_CHECKING:  # loaded when first used: the bot's hot path does not carry Word and chart libraries
+    from casework.letters import Letter
+    from casework.report import MonthlyReport
 
 __all__ = ["Claimed", "MonthFigures", "ReplySent", "StepRecorded", "notify"]
 
@@ -118,7 +121,7 @@ def _queue(ctx: Context, cmd: ShowQueue) -> Result[QueuePage]:
     staff = ctx.access.staff
     assert staff.id is not None
     page = queue_page(ctx.db, cmd.filters, staff_id=staff.id, interpreter=staff.role == Role.INTERPRETER, now=ctx.now)
-    return Result(f"{page.total} ärenden." if page.total else "Kön är tom.", page)
+    return Result(f"{page.total_sv} ärenden." if page.total else "Kön är tom.", page)
 
 
 @handles(ShowDue)
@@ -166,6 +169,8 @@ def _show_file(ctx: Context, cmd: ShowFile) -> Result[FileContent]:
 
 @handles(MonthReport)
 def _report(ctx: Context, cmd: MonthReport) -> Result[MonthFigures]:
+    from casework.report import InvalidMonth, monthly_report, report_chart
+
     try:
         report = monthly_report(ctx.db, month=cmd.month.strip())
     except InvalidMonth as exc:
@@ -208,7 +213,8 @@ def _record(ctx: Context, referral: Referral, step: str, on: str | None,
     data = steps.step_data(kind.id, fields, on=day, today=today)
     event = steps.record_step(ctx.db, referral=referral, kind=kind.id, on=day, data=data, actor=ctx.tag, now=ctx.now)
     assert event.id is not None
-    clock = f" Frist för IVO: {referral.ivo_due_at.astimezone(_STOCKHOLM):%Y-%m-%d}." if referral.ivo_due_at else ""
+    due = labels.due_day(referral.ivo_due_at)
+    clock = f" Frist för IVO: {due:%Y-%m-%d}." if due else ""
     return Result(f"{referral.reference}: registrerat {day:%Y-%m-%d}: {kind.name} (steg {event.id}).{clock}",
                   StepRecorded(event.id, kind.id, referral.ivo_due_at))
 
@@ -291,6 +297,8 @@ def _assign(ctx: Context, cmd: AssignInterpreter) -> Result[None]:
 
 @handles(DraftLetter)
 def _letter(ctx: Context, cmd: DraftLetter) -> Result[Letter]:
+    from casework.letters import KINDS, CaseEvent, CaseFacts, render_letter
+
     referral = _case(ctx)
     kind = cmd.kind.strip().lower()
     if kind not in KINDS:
@@ -303,7 +311,8 @@ def _letter(ctx: Context, cmd: DraftLetter) -> Result[Letter]:
         answers=dict(referral.answers or {}), typed=dict(intake.texts or {}) if intake else {},
         assessment=dict(referral.assessment or {}),
         events=[CaseEvent(kind=e.kind, at=e.at, actor=e.actor, data=e.data) for e in _standing(ctx, referral)],
-        caseworker=caseworker.name if caseworker else None)
+        caseworker=caseworker.name if caseworker else None, committee=cmd.committee,
+        signatory_role=cmd.signatory_role)
     letter = render_letter(kind, facts)
     gaps = f" Saknade uppgifter att fylla i: {', '.join(letter.missing)}." if letter.missing else ""
     check = f" Kontrollera laghänvisning: {', '.join(letter.unverified)}." if letter.unverified else ""

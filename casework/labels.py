@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from casework import municipalities
 from casework.notices import ACTION_NAMES, LEVEL_NAMES
 
 __all__ = [
@@ -25,8 +28,10 @@ __all__ = [
     "ROLE_NAMES",
     "SHELL_NAMES",
     "STATUS_NAMES",
+    "due_day",
     "fold",
     "language_sv",
+    "municipality_sv",
     "parse_name",
 ]
 
@@ -137,3 +142,21 @@ def parse_name(raw: str, names: Mapping[str, str], aliases: Mapping[str, tuple[s
 
 def close_reason(raw: str) -> str | None:
     return parse_name(raw, CLOSE_REASON_NAMES, _CLOSE_ALIASES)
+
+
+def municipality_sv(code: str | None) -> str:
+    """A sending municipality by its Swedish name (kommunkod, `other` or `dont_know` as stored)."""
+    if code in (None, "dont_know"):
+        return "okänd"
+    if code == "other":
+        return "annan ort"
+    found = municipalities.by_code(code)
+    return found.name if found else code
+
+
+def due_day(due_at: datetime | None) -> date | None:
+    """The last day of an IVO clock as staff read it: the clock runs out when that day is over (midnight
+    in Stockholm), so the day shown is the one before the moment stored."""
+    if due_at is None:
+        return None
+    return (due_at.astimezone(ZoneInfo("Europe/Stockholm")) - timedelta(microseconds=1)).date()

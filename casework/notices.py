@@ -12,22 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from casework.rules import RULES_VERSION
+from casework.rules_text import ACTION_NAMES  # the one table of the actions' Swedish names
 
 __all__ = ["ACTION_NAMES", "LEVEL_NAMES", "deadlines_notice", "new_referral_notice"]
 
 LEVEL_NAMES = {"urgent": "BRÅDSKANDE", "high": "hög", "medium": "medel", "low": "låg"}
-ACTION_NAMES = {
-    "contact_municipality": "kontakta kommunen (2.1)",
-    "ask_consent_contact": "fråga om samtycke till kontakt (2.1)",
-    "document_account": "dokumentera berättelsen (2.1)",
-    "official_letter": "officiell skrivelse (2.1)",
-    "transfer_request": "begäran om överflyttning (2.2)",
-    "ivo_application": "ansökan till IVO (2.2)",
-    "home_visit": "hembesök (2.3)",
-    "housing_offer_review": "pröva bostadserbjudande (2.4)",
-    "economic_assistance_assessment": "pröva ekonomiskt bistånd (2.4)",
-    "urgent_contact": "kontakta personen i dag",
-}
 
 
 def new_referral_notice(*, reference: str, priority: str, assessment: Mapping[str, Any], language: str) -> str:

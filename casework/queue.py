@@ -56,7 +56,8 @@ def reassess(db: Session, *, reference: str, answers: Mapping[str, Any], now: da
     """New answers (a correction, a withdrawn consent): a new assessment; the event says why.
 
     The referral keeps its submitted answers in the answer history; its current answers and
-    assessment follow the change (e.g. `contact_municipality` turns into `ask_consent_contact`).
+    assessment follow the change (e.g. `request_justification` turns into `ask_consent_contact`), assessed with
+    the current rules version (the referral records which).
     """
     referral = repo.get_referral(db, reference=reference)
     if referral is None or referral.id is None:

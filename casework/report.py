@@ -23,7 +23,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from casework.municipalities import by_code
+from casework.rules_text import ACTION_NAMES
 from storage import reports
 
 __all__ = [
@@ -56,8 +57,9 @@ FORMS: Final = ("1", "2", "none")
 LEVELS: Final = ("high", "medium", "low")
 STATUSES: Final = ("new", "in_progress", "closed")
 CLOSE_REASONS: Final = ("returned", "stays_with_support", "not_dumping", "no_contact", "withdrawn")
-STEPS: Final = ("municipality_contacted", "letter_sent", "transfer_requested", "transfer_accepted",
-                "transfer_refused", "ivo_applied", "home_visit_done", "housing_offered")
+STEPS: Final = ("coordination_checked", "municipality_contacted", "letter_sent", "decision_recorded",
+                "transfer_requested", "transfer_accepted", "transfer_refused", "ivo_applied", "home_visit_done",
+                "housing_offered")
 
 _MONTHS_SV: Final = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
                      "oktober", "november", "december")
@@ -76,6 +78,8 @@ _CLOSE_REASON_SV: Final = {
     "unknown": "Orsak saknas",
 }
 _STEP_SV: Final = {
+    "coordination_checked": "Samverkan kontrollerad i egna register",
+    "decision_recorded": "Sollefteås beslut registrerat",
     "municipality_contacted": "Kontakt med tidigare kommun",
     "letter_sent": "Skrivelse skickad",
     "transfer_requested": "Begäran om överflyttning",
@@ -91,6 +95,8 @@ _NOTES_SV: Final = (
     "En remiss kan stämma med både form 1 och form 2 och räknas då under båda.",
     "Status och avslutsorsak gäller månadens remisser när rapporten togs fram; åtgärder räknas i den "
     "månad de registrerades.",
+    "Rekommenderade åtgärder är de som bedömningen föreslog för månadens remisser (senaste bedömningen); "
+    "en remiss kan ha flera.",
 )
 # Swedish alphabetical order: å, ä, ö after z (code points would give ä, å, ö).
 _SV_ORDER: Final = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
@@ -141,6 +147,13 @@ def _tally(values: Iterable[str], keys: Iterable[str]) -> dict[str, int]:
     return counts
 
 
+def _actions(per_referral: Iterable[tuple[str, ...]]) -> dict[str, int]:
+    """Referrals per recommended action, in the order of ACTION_NAMES, the actions none had left out."""
+    counts = Counter(a for actions in per_referral for a in dict.fromkeys(actions))
+    order = {a: i for i, a in enumerate(ACTION_NAMES)}
+    return dict(sorted(counts.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
+
+
 @dataclass(frozen=True)
 class MonthlyReport:
     """One month's figures. The fields are exact; `table()`, `to_dict()` and the chart mask small counts."""
@@ -154,6 +167,7 @@ class MonthlyReport:
     by_status: dict[str, int]  # new / in_progress / closed, as of when the report was made
     by_close_reason: dict[str, int]  # of the closed ones
     steps: dict[str, int]  # events per kind recorded in the month
+    by_action: dict[str, int] = field(default_factory=dict)  # referrals per recommended action, table order
 
     @property
     def title(self) -> str:
@@ -179,6 +193,7 @@ class MonthlyReport:
             "by_status": dict(self.by_status),
             "by_close_reason": dict(self.by_close_reason),
             "steps": dict(self.steps),
+            "by_action": dict(self.by_action),
             "small_counts_masked_below": SMALL_COUNT,
         }
 
@@ -192,6 +207,8 @@ class MonthlyReport:
             ("Status", [(_STATUS_SV.get(k, k), n) for k, n in self.by_status.items()]),
             ("Avslutade, per orsak", [(_CLOSE_REASON_SV.get(k, k), n) for k, n in self.by_close_reason.items()]),
             ("Åtgärder registrerade under månaden", [(_STEP_SV.get(k, k), n) for k, n in self.steps.items()]),
+            ("Rekommenderade åtgärder för månadens remisser",
+             [(ACTION_NAMES.get(k, k), n) for k, n in self.by_action.items()] or [("(inga)", 0)]),
         ]
         label_width = max(len(label) for _, rows in sections for label, _ in rows) + 2
         count_width = max(4, *(len(str(n)) for _, rows in sections for _, n in rows))
@@ -221,6 +238,7 @@ def monthly_report(db: Session, *, month: str) -> MonthlyReport:
         by_status=_tally((r.status for r in rows), STATUSES),
         by_close_reason=_tally((r.close_reason or "unknown" for r in closed), CLOSE_REASONS),
         steps=reports.event_counts(db, start=start, end=end, kinds=STEPS),
+        by_action=_actions(r.actions for r in rows),
     )
 
 

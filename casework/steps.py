@@ -231,7 +231,7 @@ def _reclock(db: Session, referral: Referral) -> None:
     db.flush()
     events = list(repo.referral_events(db, referral_id=referral.id))
     gone = struck_ids(events)
-    standing = sorted(((e.kind, e.at) for e in events if e.id not in gone), key=lambda e: e[1])
+    standing = sorted(((e.kind, e.at, e.data) for e in events if e.id not in gone), key=lambda e: e[1])
     referral.ivo_due_at = None if referral.status == "closed" else deadlines.ivo_due_at(standing)
 
 

@@ -99,7 +99,11 @@ class Config:
     """Facts the dialog shows that belong to the deployment, not to the code."""
 
     languages: tuple[str, ...] = ("sv", "en")
+    # Only the municipality knows these; the defaults are marked "to be checked" in the README.
     social_services_phone: str = "0620-68 20 00"
+    after_hours_phone: str = "112"  # the social services on duty (socialjouren), evenings and weekends
+    committee: str = "Socialnämnden, Sollefteå kommun"  # responsible for the data (personuppgiftsansvarig)
+    dpo_contact: str = "0620-68 20 00"  # how to reach the data protection officer (dataskyddsombud)
     emergency_number: str = "112"
     retention_days: int = 30
     response_days: int = 3  # working days within which a caseworker reads a new case

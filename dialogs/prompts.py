@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from casework import municipalities
+from dialogs import privacy
 from dialogs.events import Button, Config, IntakeState, Reply
 from dialogs.i18n import N_, NN_, P_, Msg, language_name
 from dialogs.questions import DONT_KNOW, QUESTIONS, SKIPPED, Kind, Question, by_id
@@ -140,9 +141,11 @@ def question(q: Question, s: IntakeState, cfg: Config, notice: Msg | None = None
     if q.kind is Kind.ACCOUNT:
         return Reply((*texts, q.prompt), _rows(_nav(q, s)))
     choices = [(_b(q.id, c, q.label(c)),) for c in q.all_choices]
-    if q.id == "privacy":
+    body: tuple[Msg, ...] = (q.prompt,)
+    if q.id == "privacy":  # the whole short notice, with the municipality's settings
         choices.insert(1, (_b(q.id, "more", P_("privacy", "Read more")),))
-    return Reply((*texts, q.prompt), _rows(*choices, _nav(q, s)))
+        body = privacy.notice(cfg)
+    return Reply((*texts, *body), _rows(*choices, _nav(q, s)))
 
 
 def _ticked(label: Msg | str) -> Msg:
@@ -227,37 +230,8 @@ def summary(s: IntakeState, notice: Msg | None = None) -> Reply:
 
 
 def privacy_more(cfg: Config) -> Reply:
-    return Reply(
-        (
-            N_(
-                "Who we are: {town} municipality, social services (socialtjänsten), is responsible "
-                "for your data. We use it to help you and to act against municipalities that move "
-                "people without working together (social dumping). This is part of our public task "
-                "under the Social Services Act."
-            ),
-            N_(
-                "What we store: your answers, the messages you send here, and your choices about "
-                "consent. Caseworkers and interpreters who work with your case can read them. We share "
-                "them with the other municipality or IVO (the Health and Social Care Inspectorate) "
-                "only if you agree."
-            ),
-            N_(
-                "How long: if you do not finish, your answers are deleted after {days} days. When you "
-                "send them, they become part of your social services case and are kept by the rules "
-                "for such documents.",
-                days=cfg.retention_days,
-            ),
-            N_(
-                "Your rights: you can see what we store (/mydata) and ask us to correct it, and withdraw a "
-                "consent (/consents). You cannot "
-                "object to social services processing your data, and a case cannot always be deleted "
-                "because of archiving rules. You can always call {phone} or visit us instead, with an "
-                "interpreter.",
-                phone=cfg.social_services_phone,
-            ),
-        )
-    )
-
+    """The "Read more" of the privacy notice: only what the short notice did not say (dialogs/privacy.py)."""
+    return Reply(privacy.more(cfg))
 
 def emergency(needs: list[str], cfg: Config) -> Reply:
     texts: list[Msg] = [

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from casework import rules
+from dialogs import privacy
 from dialogs.i18n import N_, P_, Msg
 
 __all__ = [
@@ -19,9 +21,11 @@ __all__ = [
     "DONT_KNOW",
     "QUESTIONS",
     "SKIPPED",
+    "AllOf",
     "AnswerIn",
     "AnswerNotIn",
     "Answered",
+    "Assessed",
     "Condition",
     "HasAnyExcept",
     "Kind",
@@ -117,6 +121,37 @@ class Answered(Condition):
         return (self.question,)
 
 
+@dataclass(frozen=True)
+class AllOf(Condition):
+    """Every one of `parts` holds."""
+
+    parts: tuple[Condition, ...]
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        return all(p.holds(answers) for p in self.parts)
+
+    def reads(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(q for p in self.parts for q in p.reads()))
+
+
+@dataclass(frozen=True)
+class Assessed(Condition):
+    """The assessment of the answers so far (casework.rules, the current rule table) finds any of `facts`.
+
+    `facts` are ids the assessment establishes: signal ids (`S_housing_bad`) or `likely_dumping`. The
+    question table asks the assessment rather than repeating its rules, so a new rules version
+    changes what is asked without a change here.
+    """
+
+    facts: frozenset[str]
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        return bool(self.facts & rules.holding(answers))
+
+    def reads(self) -> tuple[str, ...]:
+        return rules.signal_reads()
+
+
 ALWAYS: Condition = _Always()
 
 
@@ -151,22 +186,15 @@ def _q(qid: str, kind: Kind, prompt: Msg, labels: Mapping[str, Msg] | None = Non
 
 
 _YES_NO = {"yes": P_("choice", "Yes"), "no": P_("choice", "No")}
+# Spec rows 16-17: the rent questions only for someone who has a rent of their own to pay.
+_OWN_RENT = AnswerNotIn("housing_now", frozenset({"friends", "temporary", "no_place"}))
 
 QUESTIONS: tuple[Question, ...] = (
     Question("language", Kind.LANGUAGE, N_("Which language do you want to use?"), dont_know=False),
     _q(
         "privacy",
         Kind.CHOICE,
-        N_(
-            "This chat is run by {town} municipality, social services (socialtjänsten). "
-            "Here you can tell us that another municipality made you move to {town}.\n\n"
-            "This is not an emergency service. In an emergency call 112.\n\n"
-            "Caseworkers and interpreters read what you write. We share it with the other "
-            "municipality or IVO only if you agree. Telegram is run outside the EU and bot chats are "
-            "not end-to-end encrypted. You can always call us or visit us with an interpreter "
-            "instead.\n\n"
-            "Press “Read more” for what we store, for how long, and your rights."
-        ),
+        privacy.NOTICE[0],  # the whole short notice is dialogs/privacy.py, shown with the settings
         {"continue": P_("privacy", "Continue"), "stop": P_("privacy", "Stop, delete my answers")},
         dont_know=False,
     ),
@@ -271,6 +299,7 @@ QUESTIONS: tuple[Question, ...] = (
         N_("Why did you leave your home there?"),
         {
             "terminated_by_municipality": P_("lease_ended", "The municipality told me to leave"),
+            "fixed_term_ended": P_("lease_ended", "My time-limited contract ran out"),
             "terminated_by_landlord": P_("lease_ended", "The landlord ended my contract"),
             "own_choice": P_("lease_ended", "I chose to move"),
             "other": P_("lease_ended", "Something else"),
@@ -358,12 +387,14 @@ QUESTIONS: tuple[Question, ...] = (
         Kind.CHOICE,
         N_("Can you pay the rent with your own income?"),
         _YES_NO,
+        when=_OWN_RENT,
     ),
     _q(
         "landlord_checked",
         Kind.CHOICE,
         N_("Did the landlord ask about your income before you got the apartment?"),
         _YES_NO,
+        when=_OWN_RENT,  # spec row 17: asked exactly when rent_ability is
     ),
     _q(
         "wish",
@@ -402,7 +433,10 @@ QUESTIONS: tuple[Question, ...] = (
         N_("May a caseworker visit your home to see if it is good enough for you?"),
         _YES_NO,
         dont_know=False,
-        when=HasAnyExcept("housing_problems", frozenset({"none", DONT_KNOW})),
+        # spec row 21: there is a home to visit, and the housing is bad or the move looks like dumping
+        # (policy 2.3 asks for a visit in every established case)
+        when=AllOf((AnswerNotIn("housing_now", frozenset({"no_place"})),
+                    Assessed(frozenset({"S_housing_bad", "likely_dumping"})))),
     ),
     _q(
         "contact",

@@ -2,15 +2,14 @@
 case's version check, events and the access log with its shell. The caller owns the transaction.
 
 The queue is walked with a keyset (the last row's sort key), never an offset, so page 2,000 costs what
-page 1 costs; `ix_referral_queue` serves the order of the cases without a running clock.
+page 1 costs; `ix_referral_queue` (priority, age, id) serves the order of the cases without a running clock.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, tuple_, update
@@ -29,6 +28,7 @@ __all__ = [
     "queue_count",
     "queue_page",
     "record_read",
+    "searched",
     "set_caseworker",
     "staff_names",
 ]
@@ -51,6 +51,7 @@ class QueueQuery:
     unassigned: bool = False
     interpreter_id: int | None = None
     reference: str | None = None  # a part of the reference, e.g. "0042"
+    ids: tuple[int, ...] | None = None  # set here: the referrals whose reference matched
 
 
 @dataclass(frozen=True)
@@ -84,61 +85,60 @@ class QueueRow:
         return QueueCursor(self.ivo_due_at, self.priority_rank, self.created_at, self.id)
 
 
-_WHOLE_REFERENCE = re.compile(r"SOL-\d{4}-\d{4,}")
-_RANKS = {"urgent": 0, "high": 1, "medium": 2, "low": 3}
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "a running clock" as a range, so its index can serve it
 _COLUMNS = (Referral.id, Referral.reference, Referral.status, Referral.priority, Referral.priority_rank,
             Referral.level, Referral.forms_mask, Referral.ivo_due_at, Referral.moved_from, Referral.language,
             Referral.caseworker_id, Referral.interpreter_id, Referral.created_at)
 
 
-def _where(query, q: QueueQuery, *, drive: frozenset[str] | None = None):  # type: ignore[no-untyped-def]
-    """The filters as conditions. With `drive` (SQLite's page queries), only the columns named there may
-    start the search; every other condition is written so that SQLite tests it row by row
-    (`coalesce(x, x)` is `x`, but no index serves it). SQLite plans without statistics and otherwise
-    picks the status index and sorts every open case, or walks the whole order for one caseworker's
-    three cases; PostgreSQL plans by its statistics and gets the plain conditions."""
-
-    def c(column: Any, name: str) -> Any:
-        return column if drive is None or name in drive else func.coalesce(column, column)
-
+def _where(query, q: QueueQuery):  # type: ignore[no-untyped-def]
     if q.statuses is not None:
-        query = query.where(c(col(Referral.status), "status").in_(list(q.statuses)))
+        query = query.where(col(Referral.status).in_(list(q.statuses)))
     if q.priority is not None:
-        query = query.where(c(col(Referral.priority), "priority") == q.priority)
-        if q.priority in _RANKS:  # the same fact as the rank: lets the order's index skip to it
-            query = query.where(c(col(Referral.priority_rank), "priority_rank") == _RANKS[q.priority])
+        query = query.where(Referral.priority == q.priority)
     if q.level is not None:
-        query = query.where(c(col(Referral.level), "level") == q.level)
+        query = query.where(Referral.level == q.level)
     if q.form is not None:
         masks = [0] if q.form == 0 else [m for m in (1, 2, 3) if m & (1 << (q.form - 1))]
-        query = query.where(c(col(Referral.forms_mask), "forms_mask").in_(masks))
-    due = c(col(Referral.ivo_due_at), "ivo_due_at")
+        query = query.where(col(Referral.forms_mask).in_(masks))
     if q.clock == "none":
-        query = query.where(due.is_(None))
+        query = query.where(col(Referral.ivo_due_at).is_(None))
     elif q.clock == "running":
-        query = query.where(due.is_not(None))
+        query = query.where(col(Referral.ivo_due_at).is_not(None))
     elif q.clock == "overdue" and q.now is not None:
-        query = query.where(due <= q.now)
+        query = query.where(col(Referral.ivo_due_at) <= q.now)
     elif q.clock == "due_soon" and q.soon is not None:
-        query = query.where(due <= q.soon)
+        query = query.where(col(Referral.ivo_due_at) <= q.soon)
     if q.moved_from is not None:
-        query = query.where(c(col(Referral.moved_from), "moved_from").in_(list(q.moved_from)))
+        query = query.where(col(Referral.moved_from).in_(list(q.moved_from)))
     if q.language is not None:
-        query = query.where(c(col(Referral.language), "language") == q.language)
+        query = query.where(Referral.language == q.language)
     if q.caseworker_id is not None:
-        query = query.where(c(col(Referral.caseworker_id), "caseworker_id") == q.caseworker_id)
+        query = query.where(Referral.caseworker_id == q.caseworker_id)
     if q.unassigned:
-        query = query.where(c(col(Referral.caseworker_id), "caseworker_id").is_(None))
+        query = query.where(col(Referral.caseworker_id).is_(None))
     if q.interpreter_id is not None:
-        query = query.where(c(col(Referral.interpreter_id), "interpreter_id") == q.interpreter_id)
-    if q.reference and _WHOLE_REFERENCE.fullmatch(q.reference.upper()):
-        query = query.where(Referral.reference == q.reference.upper())
+        query = query.where(Referral.interpreter_id == q.interpreter_id)
+    if q.ids is not None:
+        query = query.where(col(Referral.id).in_(list(q.ids)))
     elif q.reference:
-        # Matched in the narrow unique index on the reference alone, not row by row in the wide table.
-        matching = select(Referral.id).where(col(Referral.reference).contains(q.reference.upper(), autoescape=True))
-        query = query.where(col(Referral.id).in_(matching.scalar_subquery()))
+        query = query.where(col(Referral.reference).contains(q.reference.upper(), autoescape=True))
     return query
+
+
+_SEARCH_LIMIT = 500
+
+
+def searched(db: Session, q: QueueQuery) -> QueueQuery:
+    """A reference search matches few cases: find them first (a scan of the small reference index), so the
+    page is not found by walking the whole queue in order for them."""
+    if not q.reference or q.ids is not None:
+        return q
+    exact = db.exec(select(Referral.id).where(Referral.reference == q.reference.strip().upper())).first()
+    if exact is not None:  # the whole reference, pasted: its unique index
+        return replace(q, ids=(int(exact),))
+    found = db.exec(select(Referral.id).where(col(Referral.reference).contains(q.reference.upper(), autoescape=True))
+                    .limit(_SEARCH_LIMIT + 1)).all()
+    return q if len(found) > _SEARCH_LIMIT else replace(q, ids=tuple(int(i) for i in found if i is not None))
 
 
 def queue_page(db: Session, *, query: QueueQuery, after: QueueCursor | None = None,
@@ -146,46 +146,32 @@ def queue_page(db: Session, *, query: QueueQuery, after: QueueCursor | None = No
     """One page of the queue in its order: running IVO clocks first (soonest first), then priority
     (urgent, high, medium, low), then oldest first; `after` is the last row of the previous page.
 
-    Two queries, each stopping at the page's end: the cases with a running clock (few), then the
-    others, both along `ix_referral_order`. One query ordered by "clock first" sorted every open case
-    on each page (300-600 ms at 100,000 referrals, bench/web.py). A narrow filter (one caseworker's or
-    interpreter's cases, a reference) starts from its own index instead and sorts its few rows."""
+    Two index walks, each in its own order: the few cases with a running clock, then the rest by
+    `ix_referral_queue` (priority, age, id); neither sorts the whole queue."""
     due, rank, created, rid = (col(Referral.ivo_due_at), col(Referral.priority_rank), col(Referral.created_at),
                                col(Referral.id))
-    drive: frozenset[str] | None = None
-    if db.get_bind().dialect.name == "sqlite":
-        if query.reference:
-            drive = frozenset({"id"})
-        elif query.caseworker_id is not None:
-            drive = frozenset({"caseworker_id"})
-        elif query.interpreter_id is not None:
-            drive = frozenset({"interpreter_id"})
-        else:
-            drive = frozenset({"ivo_due_at", "priority_rank"})
-    clock = due if drive is None or "ivo_due_at" in drive else func.coalesce(due, due)
-    rows: list[QueueRow] = []
-    if after is None or after.ivo_due_at is not None:
-        # running clocks are walked by their due date alone (a rank filter would start elsewhere and sort)
-        by_due = drive - {"priority_rank"} if drive is not None and "ivo_due_at" in drive else drive
-        clocked = _where(select(*_COLUMNS), query, drive=by_due).where(clock > _EPOCH)
-        if after is not None and after.ivo_due_at is not None:
+    rows: list[Any] = []
+    query = searched(db, query)
+    if query.clock != "none" and (after is None or after.ivo_due_at is not None):
+        clocked = _where(select(*_COLUMNS), query).where(due.is_not(None))
+        if after is not None:
             clocked = clocked.where(tuple_(due, rank, created, rid)
                                     > tuple_(after.ivo_due_at, after.priority_rank, after.created_at, after.id))
-        rows = _rows(db, clocked.order_by(due, rank, created, rid).limit(limit))
-        if len(rows) >= limit:
-            return rows
-    rest = _where(select(*_COLUMNS), query, drive=drive).where(clock.is_(None))
-    if after is not None and after.ivo_due_at is None:
-        rest = rest.where(tuple_(rank, created, rid) > tuple_(after.priority_rank, after.created_at, after.id))
-    return rows + _rows(db, rest.order_by(rank, created, rid).limit(limit - len(rows)))
+        rows += db.exec(clocked.order_by(due, rank, created, rid).limit(limit)).all()  # type: ignore[call-overload]
+        after = None
+    if len(rows) < limit and query.clock in (None, "none"):
+        plain = _where(select(*_COLUMNS), query).where(due.is_(None))
+        if after is not None:
+            plain = plain.where(tuple_(rank, created, rid) > tuple_(after.priority_rank, after.created_at, after.id))
+        rows += db.exec(plain.order_by(rank, created, rid).limit(limit - len(rows))).all()  # type: ignore[call-overload]
+    return [QueueRow(*row) for row in rows]
 
 
-def _rows(db: Session, stmt) -> list[QueueRow]:  # type: ignore[no-untyped-def]
-    return [QueueRow(*row) for row in db.exec(stmt).all()]  # type: ignore[call-overload]
-
-
-def queue_count(db: Session, *, query: QueueQuery) -> int:
-    return int(db.exec(_where(select(func.count()).select_from(Referral), query)).one())
+def queue_count(db: Session, *, query: QueueQuery, cap: int = 1000) -> int:
+    """How many cases match, counted up to `cap` (+1 means "more than cap"): a page never counts the whole
+    table, whatever the filters."""
+    matching = _where(select(Referral.id), searched(db, query)).limit(cap + 1).subquery()
+    return int(db.exec(select(func.count()).select_from(matching)).one())  # type: ignore[call-overload]
 
 
 # ------------------------------------------------------------------------- staff

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.crypto import SealedJSON, SealedText
@@ -156,17 +156,21 @@ class Referral(SQLModel, table=True):
     """A submitted intake in the caseworkers' queue (ärende), with its assessment."""
 
     __tablename__ = "referral"
-    # The queue's order without a running clock (priority, then oldest first), walked page by page.
-    # The queue's order as a whole: running clocks first by due date, then the rest (due date NULL) by
-    # priority and age; storage.casework.queue_page walks it in two parts.
-    __table_args__ = (Index("ix_referral_queue", "status", "priority_rank", "created_at", "id"),
-                      Index("ix_referral_order", "ivo_due_at", "priority_rank", "created_at", "id"))
+    # The queue's two orders, walked page by page (storage.casework.queue_page): the cases with a running
+    # IVO clock by due date, the others by priority, then oldest first. Partial, so that neither index is
+    # mistaken for a filter; status has no index of its own for the same reason (most cases are closed).
+    __table_args__ = (
+        Index("ix_referral_clock", "ivo_due_at", "priority_rank", "created_at", "id",
+              sqlite_where=text("ivo_due_at IS NOT NULL"), postgresql_where=text("ivo_due_at IS NOT NULL")),
+        Index("ix_referral_queue", "priority_rank", "created_at", "id",
+              sqlite_where=text("ivo_due_at IS NULL"), postgresql_where=text("ivo_due_at IS NULL")),
+    )
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=32, unique=True)
     person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
     intake_id: int = Field(foreign_key="intake.id", unique=True, ondelete="CASCADE")
     language: str = Field(max_length=8, index=True)
-    status: str = Field(default="new", max_length=16, index=True)
+    status: str = Field(default="new", max_length=16)
     close_reason: str | None = Field(default=None, max_length=32)
     priority: str = Field(max_length=8)
     priority_rank: int = Field(index=True)  # urgent 0 ... low 3: the queue's sort key
@@ -180,7 +184,7 @@ class Referral(SQLModel, table=True):
     interpreter_id: int | None = Field(default=None, foreign_key="staff.id", index=True)  # tolk
     # The legal clock: one month after a transfer request (begäran om överflyttning) without an
     # answer, the case is due for an application to IVO. Kept here so the queue can sort on it.
-    ivo_due_at: datetime | None = Field(default=None, index=True)
+    ivo_due_at: datetime | None = None
     closed_at: datetime | None = None
     created_at: datetime = Field(index=True)
     updated_at: datetime

@@ -32,6 +32,7 @@ class ReferralFigures:
     urgent: bool
     status: str  # new / in_progress / closed
     close_reason: str | None
+    actions: tuple[str, ...] = ()  # the recommended action ids of its assessment
 
 
 def _forms(assessment: Any) -> tuple[int, ...]:
@@ -39,6 +40,11 @@ def _forms(assessment: Any) -> tuple[int, ...]:
     if not isinstance(forms, list | tuple):
         return ()
     return tuple(sorted({int(f) for f in forms if isinstance(f, int) or (isinstance(f, str) and f.isdigit())}))
+
+
+def _actions(assessment: Any) -> tuple[str, ...]:
+    actions = assessment.get("actions") if isinstance(assessment, dict) else None
+    return tuple(a for a in actions if isinstance(a, str)) if isinstance(actions, list | tuple) else ()
 
 
 def _moved_from(answers: Any) -> str | None:
@@ -62,6 +68,7 @@ def referral_figures(db: Session, *, start: datetime, end: datetime) -> list[Ref
             urgent=priority == "urgent",
             status=status,
             close_reason=close_reason if status == "closed" else None,
+            actions=_actions(assessment),
         )
         for answers, assessment, level, priority, status, close_reason in db.exec(query).all()
     ]

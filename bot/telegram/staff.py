@@ -21,10 +21,10 @@ from bot import staffcmd
 from bot.staffcmd import COMMANDS, StaffReply
 from casework import commands, deadlines
 from casework.errors import CaseError, UnknownCommand
-from casework.interpreting import NothingOpen
 from casework.notices import deadlines_notice
 from casework.permissions import Actor, Shell
 from casework.staff import Role
+from casework.translating import NothingOpen
 from dialogs.events import Command, Press, Text
 from dialogs.service import Incoming
 from dialogs.staffside import STAFF_SIDE

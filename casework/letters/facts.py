@@ -43,8 +43,11 @@ class CaseFacts:
     answers: Mapping[str, Any]  # question id -> choice id, list of choice ids, int or text; absent if not asked
     typed: Mapping[str, str]  # text typed where a choice was stored, e.g. {"moved_from": "Ljusdal"} for "other"
     assessment: Mapping[str, Any]  # casework.rules.Assessment.to_dict()
-    events: Sequence[CaseEvent]
+    events: Sequence[CaseEvent]  # the standing steps (struck ones left out by the shell)
     caseworker: str | None  # the assigned caseworker's name
+    # What only the municipality knows (INTAKE_COMMITTEE, INTAKE_SIGNATORY_ROLE); empty: a gap in the draft.
+    committee: str = ""  # Sollefteå's committee responsible for the case, e.g. "Socialnämnden, Sollefteå kommun"
+    signatory_role: str = ""  # the role with mandate that signs the official letter, e.g. "Socialchef"
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,11 @@ only place them. Answers that are ``dont_know``, ``skipped`` or absent count as 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any, Final
 
+from casework.deadlines import local_day
 from casework.letters import wording as w
 
 __all__ = ["GAP_PREFIX", "Answers", "gap", "join_and", "sentence"]
@@ -19,7 +21,6 @@ __all__ = ["GAP_PREFIX", "Answers", "gap", "join_and", "sentence"]
 GAP_PREFIX: Final = "«[UPPGIFT SAKNAS: "
 _UNKNOWN: Final = frozenset({"dont_know", "skipped", ""})
 _NOTHING: Final = _UNKNOWN | {"none"}  # in a multi-select, "none" chooses nothing
-_FILE_KIND: Final = {"voice": "röstmeddelande", "audio": "ljudfil", "photo": "bild", "document": "dokument"}
 
 
 def _clean(text: str, limit: int = 200) -> str:
@@ -133,15 +134,32 @@ class Answers:
         return sentence(f"Personen har uppgett att {phrase}") if phrase else None
 
     def coordination(self) -> str | None:
+        """What the person said about contact with Sollefteå before the move: their word, never a finding."""
         contacted = self.choice("receiving_contacted")
         if contacted == "no":
-            return "Ingen från socialtjänsten i Sollefteå talade med personen före flytten."
+            return "Personen har uppgett att ingen från socialtjänsten i Sollefteå talade med hen före flytten."
         if contacted == "yes":
             return "Personen har uppgett att någon från socialtjänsten i Sollefteå talade med hen före flytten."
         return None
 
-    def no_coordination(self) -> bool:
-        return self.choice("receiving_contacted") == "no"
+    # --- the connection to the other municipality (29 kap. 10 §: starkast anknytning) ---------------
+
+    def partner(self) -> bool:
+        return self.choice("household") in {"partner", "partner_children"}
+
+    def connection(self) -> list[str]:
+        """Years there and family from the answers; what the intake does not ask is a gap to fill in."""
+        children = [gap("barnens skola eller förskola i den tidigare kommunen")] if self.has_children() else []
+        return [
+            self.years_there(),
+            *([household] if (household := self.household()) else [
+                gap("vilka i familjen som flyttade med personen")]),
+            *children,
+            gap("personens nätverk i den tidigare kommunen", "släkt, vänner, arbete, föreningar"),
+            gap("var personen är folkbokförd"),
+            gap(f"var personen ska bo i {self.other} vid en återflytt") if self.wants_return() else gap(
+                "var personen ska bo framöver"),
+        ]
 
     # --- the situation now ----------------------------------------------------------------------
 
@@ -202,12 +220,53 @@ class Answers:
             return "Personens egen berättelse om händelsen är dokumenterad i ärendet."
         return gap("personens egen berättelse om händelsen")
 
-    def account_quotes(self) -> list[str]:
-        quotes = []
+    def account_has_text(self) -> bool:
+        return any(_entry_text(e) for e in self.account_entries())
+
+    def account(self, sent_by: date | None, when: Callable[[date], str]) -> list[str]:
+        """The account as the person gave it: each text entry quoted verbatim, each file by kind and date.
+
+        Entries are stored by the dialog as ``{"text": …}`` or ``{"file": kind, "file_id": …, "caption": …}``
+        (a plain string is text too). A file's date is its own ``at`` when the entry has one, else the
+        day the intake was sent (``sent_by``), the latest it can have come.
+        """
+        lines = []
         for entry in self.account_entries():
-            if isinstance(entry, str):
-                quotes.append(f"”{' '.join(entry.split())}”")  # verbatim, as one line
-            elif isinstance(entry, Mapping):
-                kind = entry.get("kind") or entry.get("type")
-                quotes.append(f"(fil i ärendet: {_FILE_KIND.get(str(kind), 'fil')})")
-        return quotes
+            text = _entry_text(entry)
+            if text:
+                lines.append(f"”{_verbatim(text)}”")
+                continue
+            if not isinstance(entry, Mapping) or not entry.get("file"):
+                continue
+            kind = w.FILE_KINDS.get(str(entry.get("file")), "fil")
+            day = _entry_day(entry)
+            dated = f"skickat den {when(day)}" if day else (
+                f"skickat senast den {when(sent_by)}, då berättelsen lämnades" if sent_by else "datum okänt")
+            caption = entry.get("caption")
+            shown = f" med texten ”{_verbatim(caption)}”" if isinstance(caption, str) and caption.strip() else ""
+            lines.append(sentence(f"{kind}{shown}, {dated}; finns i ärendet"))
+        return lines
+
+
+def _entry_text(entry: Any) -> str:
+    """A text entry's text ("" for a file): ``{"text": …}`` as the dialog stores it, or a plain string."""
+    if isinstance(entry, str):
+        return entry.strip()
+    if isinstance(entry, Mapping) and "file" not in entry and isinstance(entry.get("text"), str):
+        return entry["text"].strip()
+    return ""
+
+
+def _entry_day(entry: Mapping[str, Any]) -> date | None:
+    value = entry.get("at") or entry.get("time")
+    if not isinstance(value, str):
+        return None
+    try:
+        return local_day(datetime.fromisoformat(value))
+    except ValueError:
+        return None
+
+
+def _verbatim(text: str) -> str:
+    """The person's words as one line, otherwise unchanged; a gap marker they typed is not taken for a gap."""
+    return " ".join(text.split()).replace("«[", "« [")

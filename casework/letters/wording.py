@@ -15,8 +15,21 @@ from typing import Final
 from babel import Locale
 
 __all__ = [
-    "ESTABLISHMENT", "HOUSEHOLD", "HOUSING_NOW", "HOUSING_PROBLEMS", "LEASE_ENDED", "LEASE_TYPE", "MOVED_WHEN",
-    "PUSHED_HOW", "SUPPORT_TYPES", "UNDERSTOOD", "WISH", "YEARS_THERE", "language_name", "municipality_name",
+    "ESTABLISHMENT",
+    "FILE_KINDS",
+    "HOUSEHOLD",
+    "HOUSING_NOW",
+    "HOUSING_PROBLEMS",
+    "LEASE_ENDED",
+    "LEASE_TYPE",
+    "MOVED_WHEN",
+    "PUSHED_HOW",
+    "SUPPORT_TYPES",
+    "UNDERSTOOD",
+    "WISH",
+    "YEARS_THERE",
+    "language_name",
+    "municipality_name",
 ]
 
 SUPPORT_TYPES: Final = {
@@ -39,6 +52,7 @@ LEASE_TYPE: Final = {
 
 LEASE_ENDED: Final = {
     "terminated_by_municipality": "kommunen eller dess bostadsbolag sade upp hyresavtalet eller bad hen flytta",
+    "fixed_term_ended": "ett tidsbegränsat hyresavtal löpte ut",
     "terminated_by_landlord": "hyresvärden sade upp hyresavtalet",
     "own_choice": "hen själv valde att flytta",
     "other": "hen flyttade av något annat skäl",
@@ -108,6 +122,12 @@ WISH: Final = {
     "return": "återvända till {municipality}",
     "stay_with_support": "stanna i Sollefteå med stöd",
     "undecided": "har ännu inte bestämt sig",
+}
+
+# What the person sent with their account, by the kind Telegram gives the file (the "file" key of an entry).
+FILE_KINDS: Final = {
+    "voice": "röstmeddelande", "audio": "ljudfil", "photo": "foto", "document": "dokument", "video": "video",
+    "video_note": "videomeddelande",
 }
 
 # The intake's languages whose Swedish name Babel gives differently from what staff would write.

@@ -45,14 +45,17 @@ def _export(engine: Engine) -> list[dict[str, Any]]:
 def test_withdrawing_a_consent_is_a_new_record_and_changes_the_action(engine: Engine) -> None:
     person = Person_(engine, USER)
     person.answer(PERSONA)
-    assert "contact_municipality" in _export(engine)[0]["assessment"]["actions"]
+    assert "request_justification" in _export(engine)[0]["assessment"]["actions"]
     person.send(Command("consents"))
     assert "c:withdraw:consent_contact" in person.buttons
     person.send(Press("c:withdraw:consent_contact"))
     [item] = _export(engine)
     assert item["consents"]["consent_contact"] == "no"
+    # without consent Sollefteå still contacts the other municipality, but says nothing that identifies
+    # the person and may not demand a justification for this person's move (policy 2.1)
     assert "ask_consent_contact" in item["assessment"]["actions"]
-    assert "contact_municipality" not in item["assessment"]["actions"]
+    assert "request_justification" not in item["assessment"]["actions"]
+    assert "contact_municipality" in item["assessment"]["actions"]
     with transaction(engine) as db:
         records = [(c.consent, c.value) for c in db.exec(select(Consent)).scalars()]  # type: ignore[call-overload]
         assert records.count(("consent_contact", "yes")) == 1 and records[-1] == ("consent_contact", "no")
@@ -89,7 +92,7 @@ def test_delete_after_submission_asks_a_caseworker_and_keeps_the_case(engine: En
     assert {"c:delete:yes", "c:delete:no"} <= set(person.buttons)
     person.send(Press("c:delete:yes"))
     [item] = _export(engine)
-    assert item["consents"] == {"consent_store": "no", "consent_contact": "no"}
+    assert item["consents"] == {"consent_store": "no", "consent_contact": "no", "consent_home_visit": "no"}
     with transaction(engine) as db:
         events = [e.kind for e in db.exec(select(ReferralEvent)).scalars()]  # type: ignore[call-overload]
     assert "erasure_requested" in events
@@ -103,7 +106,7 @@ def test_mydata_sends_a_readable_answer_and_a_json_document(engine: Engine) -> N
     document = next(m for m in person.sent if m["action"] == "send_document")
     data = json.loads(document["content"])
     assert data["answers"]["account"] == [{"text": SECRET_STORY}]
-    assert {c["consent"] for c in data["consents"]} == {"consent_store", "consent_contact"}
+    assert {c["consent"] for c in data["consents"]} == {"consent_store", "consent_contact", "consent_home_visit"}
     assert any(m.get("text") == SECRET_STORY for m in data["messages"])
     readable = [m for m in person.sent if m["action"] == "send"][-1]["text"]
     assert "SOL-" in readable and "Ljusdal" in readable

@@ -44,6 +44,7 @@ class Seed:
     status: str = "new"
     close_reason: str | None = None
     events: list[tuple[str, str]] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
 
 
 # created_at in UTC; in November Stockholm is UTC+1, so the month runs 2026-10-31T23:00Z ... 2026-11-30T23:00Z.
@@ -96,7 +97,7 @@ def _seed(engine: Engine, seeds: list[Seed] = SEEDS) -> None:
                 status=seed.status, close_reason=seed.close_reason, priority=seed.priority,
                 priority_rank={"urgent": 0, "high": 1, "medium": 2, "low": 3}[seed.priority], level=seed.level,
                 likely_dumping=seed.level != "low",
-                assessment={"forms": seed.forms, "level": seed.level, "signals": [], "actions": []},
+                assessment={"forms": seed.forms, "level": seed.level, "signals": [], "actions": seed.actions},
                 rules_version="test", answers=answers, consents={}, created_at=created, updated_at=created)
             db.add(referral)
             db.flush()
@@ -127,9 +128,29 @@ def test_every_count_of_november(engine: Engine) -> None:
         "returned": 2, "stays_with_support": 1, "not_dumping": 0, "no_contact": 1, "withdrawn": 1,
     }
     assert report.steps == {
-        "municipality_contacted": 3, "letter_sent": 2, "transfer_requested": 1, "transfer_accepted": 0,
-        "transfer_refused": 1, "ivo_applied": 1, "home_visit_done": 1, "housing_offered": 0,
+        "coordination_checked": 0, "municipality_contacted": 3, "letter_sent": 2, "decision_recorded": 0,
+        "transfer_requested": 1, "transfer_accepted": 0, "transfer_refused": 1, "ivo_applied": 1,
+        "home_visit_done": 1, "housing_offered": 0,
     }
+    assert report.by_action == {}  # the seeds' assessments recommend nothing
+
+
+def test_recommended_actions_are_counted_per_referral_and_named_in_swedish(engine: Engine) -> None:
+    likely = ["contact_municipality", "ask_consent_contact", "check_coordination", "document_account",
+              "official_letter"]
+    _seed(engine, [
+        Seed("2026-11-03T09:00Z", "2161", [1], "high", "high", actions=[*likely, "transfer_request"]),
+        Seed("2026-11-04T09:00Z", "2161", [2], "high", "high", actions=[*likely, "ask_consent_home_visit"]),
+        Seed("2026-11-05T09:00Z", "1480", [], "low", "low", actions=["home_visit"]),
+    ])
+    report = _report(engine, "2026-11")
+    assert report.by_action == {"contact_municipality": 2, "ask_consent_contact": 2, "check_coordination": 2,
+                                "document_account": 2, "official_letter": 2, "transfer_request": 1,
+                                "home_visit": 1, "ask_consent_home_visit": 1}
+    table = report.table()
+    assert "kontrollera samverkan i egna register (1.1)" in table and "check_coordination" not in table
+    assert "fråga om samtycke till hembesök (2.3)" in table
+    assert report.to_dict()["by_action"]["transfer_request"] == 1
 
 
 def test_december_and_october_get_what_crosses_the_boundary(engine: Engine) -> None:
@@ -164,7 +185,7 @@ def test_an_empty_month_has_every_key_at_zero(engine: Engine) -> None:
     assert report.by_status == {"new": 0, "in_progress": 0, "closed": 0}
     assert set(report.by_close_reason) == {"returned", "stays_with_support", "not_dumping", "no_contact", "withdrawn"}
     assert not any(report.by_close_reason.values()) and not any(report.steps.values())
-    assert len(report.steps) == 8
+    assert len(report.steps) == 10
     assert report_chart(report).startswith(b"\x89PNG\r\n\x1a\n")
 
 

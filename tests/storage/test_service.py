@@ -104,10 +104,12 @@ def test_full_intake_lands_in_the_queue_with_its_assessment(engine: Engine) -> N
     assert item["answers"]["moved_from"] == "2161"
     assert item["answers"]["account"] == ["De sa att jag skulle ringa socialen i Sollefteå."]
     assert "interpreter" not in item["answers"] and "support_types" in item["answers"]
-    assert item["consents"] == {"consent_store": "yes", "consent_contact": "yes"}
+    assert item["consents"] == {"consent_store": "yes", "consent_contact": "yes", "consent_home_visit": "no"}
     a = item["assessment"]
     assert a["level"] == "high" and a["forms"] == [1] and a["likely_dumping"] is True
-    assert set(a["actions"]) == {"contact_municipality", "document_account", "official_letter", "transfer_request"}
+    assert set(a["actions"]) == {"contact_municipality", "request_justification", "check_coordination",
+                                 "document_account", "official_letter", "transfer_request", "ask_consent_home_visit"}
+    assert a["rules_version"] == "solleftea-2020-2022/2"
     assert all({"signal", "answer", "section"} <= set(r) for r in a["reasons"])
     json.dumps(exported)
     assert any(f"SOL-{datetime.now(UTC).year}-0001" in (m.get("text") or "") for m in person.sent)

@@ -118,5 +118,5 @@ FORM1_SV: dict[str, Any] = {
     "understood": "partly", "receiving_contacted": "dont_know", "household": "alone", "housing_now": "own_lease",
     "housing_problems": ["none"], "rent_ability": "yes", "landlord_checked": "yes", "wish": "return",
     "account": "text:De sa att jag skulle ringa socialen i Sollefteå.", "consent_contact": "yes",
-    "contact": "telegram", "guardian": "no",
+    "consent_home_visit": "no", "contact": "telegram", "guardian": "no",
 }

@@ -20,29 +20,37 @@ def _with(**changes: Any) -> dict[str, Any]:
 ALWAYS = [
     "language", "privacy", "consent_store", "urgent_needs", "moved_from", "moved_when", "years_there",
     "had_support", "establishment", "lease_type", "lease_ended", "pushed_how", "understood",
-    "receiving_contacted", "household", "housing_now", "rent_ability", "landlord_checked", "wish", "account",
-    "consent_contact", "contact", "guardian", "summary",
+    "receiving_contacted", "household", "housing_now", "wish", "account", "consent_contact", "contact", "guardian",
+    "summary",
 ]
 
 
 @pytest.mark.parametrize(
     ("persona", "asked_also", "not_asked"),
     [
-        pytest.param(BASE, {"support_types", "housing_problems"},
-                     {"children_count", "consent_home_visit", "contact_phone", "interpreter"},
-                     id="swedish, had support, no housing problems"),
+        pytest.param(BASE, {"support_types", "housing_problems", "rent_ability", "landlord_checked",
+                            "consent_home_visit"},
+                     {"children_count", "contact_phone", "interpreter"},
+                     id="swedish, likely dumping without housing problems: a visit is asked (policy 2.3)"),
         pytest.param(_with(had_support="no"), {"housing_problems"}, {"support_types"}, id="no support: no kinds"),
         pytest.param(_with(had_support="dont_know"), set(), {"support_types"}, id="does not know about support"),
         pytest.param(_with(household="partner_children", children_count="text:3"), {"children_count"}, set(),
                      id="moved with partner and children"),
         pytest.param(_with(household="children", children_count="2"), {"children_count"}, set(),
                      id="moved with children, pressed 2"),
-        pytest.param(_with(housing_now="no_place"), set(), {"housing_problems", "consent_home_visit"},
-                     id="no place to live: no housing problems asked"),
+        pytest.param(_with(housing_now="no_place"), set(),
+                     {"housing_problems", "consent_home_visit", "rent_ability", "landlord_checked"},
+                     id="no place to live: no housing problems, rent or visit asked"),
+        pytest.param(_with(housing_now="friends"), {"housing_problems", "consent_home_visit"},
+                     {"rent_ability", "landlord_checked"}, id="lives with friends: no rent of their own"),
+        pytest.param(_with(housing_now="temporary", had_support="no"), {"consent_home_visit"},
+                     {"rent_ability", "landlord_checked"}, id="hostel, no dumping: bad housing asks for a visit"),
+        pytest.param(_with(housing_now="sublet", rent_ability="no", landlord_checked="no"),
+                     {"rent_ability", "landlord_checked"}, set(), id="sublet: the rent questions are asked"),
         pytest.param(_with(housing_problems=["damp_broken", "isolated"], consent_home_visit="yes"),
                      {"consent_home_visit"}, set(), id="a problem with the home asks for a visit"),
-        pytest.param(_with(housing_problems=["dont_know"]), set(), {"consent_home_visit"},
-                     id="does not know about problems: no visit asked"),
+        pytest.param(_with(had_support="no", housing_problems=["dont_know"]), set(), {"consent_home_visit"},
+                     id="no dumping, does not know about problems: no visit asked"),
         pytest.param(_with(contact="phone", contact_phone="text:070-123 45 67"), {"contact_phone"}, set(),
                      id="reach me by phone"),
         pytest.param(_with(language="en", interpreter="yes"), {"interpreter"}, set(),
@@ -225,11 +233,15 @@ def test_summary_edit_no_to_yes_asks_dependent_then_returns() -> None:
     assert c.open_question == "support_types"
     c.press("q:support_types:economic")
     c.press("q:support_types:done")
+    # support and a lease ended by the municipality: likely dumping, so the home visit is asked now
+    assert c.open_question == "consent_home_visit"
+    c.press("q:consent_home_visit:yes")
     assert c.open_question == "summary"
     c.press("q:summary:edit_had_support")
     c.press("q:had_support:no")
     assert c.open_question == "summary"
     assert "support_types" not in c.state.answers
+    assert "consent_home_visit" not in c.state.answers
 
 
 def test_language_change_in_the_middle_asks_the_same_question_again() -> None:

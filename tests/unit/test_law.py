@@ -24,6 +24,14 @@ from casework.law import NEW_LAW_IN_FORCE, REFERENCES, Citation, UnknownReferenc
                      id="the residence municipality's responsibility"),
         pytest.param("ivo_appeal", date(2026, 1, 1), "35 kap. 2 § första stycket 5 socialtjänstlagen (2025:400)", True,
                      id="appeal against IVO's decision"),
+        pytest.param("ivo_appeal", date(2024, 5, 2), "16 kap. 4 § första stycket 5 socialtjänstlagen (2001:453)",
+                     True, id="appeal against IVO's decision, old law: 16 kap. 4 §, not 3 §"),
+        pytest.param("ivo_decision_in_force", date(2026, 11, 10),
+                     "35 kap. 5 § andra stycket socialtjänstlagen (2025:400)", True,
+                     id="IVO's transfer decision is not among those in force at once"),
+        pytest.param("ivo_decision_in_force", date(2025, 6, 1),
+                     "16 kap. 4 § sista stycket socialtjänstlagen (2001:453)", False,
+                     id="the old law's counterpart, not checked"),
         pytest.param("placement_responsibility", date(2025, 1, 1), "2 a kap. 4 § socialtjänstlagen (2001:453)", False,
                      id="placement in another municipality, old law"),
     ],
@@ -49,6 +57,16 @@ def test_every_reference_is_complete(key: str) -> None:
     assert ref.substance.endswith(".") and ". " not in ref.substance, "one Swedish sentence"
     assert cite(key, date(2025, 6, 30)).verified is ref.old_verified
     assert cite(key, date(2025, 7, 1)).verified is ref.new_verified
+    # a verified reference names the statute text it was checked against; an unverified one names none
+    assert bool(ref.new_source) is ref.new_verified and bool(ref.old_source) is ref.old_verified
+    assert cite(key, date(2025, 7, 1)).source == ref.new_source
+    assert cite(key, date(2025, 6, 30)).source == ref.old_source
+
+
+def test_the_appeal_of_ivos_decision_is_16_kap_4_not_3() -> None:
+    ref = REFERENCES["ivo_appeal"]
+    assert ref.old.startswith("16 kap. 4 §") and "16 kap. 3 §" not in ref.old
+    assert "SFS 2001:453 16 kap. 4 §" in ref.old_source
 
 
 def test_the_policy_provisions_are_in_the_table() -> None:

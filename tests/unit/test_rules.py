@@ -1,4 +1,4 @@
-"""The rule table of INTAKE_SPEC section 4, checked row by row: signals, forms, levels, actions, reasons."""
+"""Rules version 2 (INTAKE_SPEC section 4), row by row: signals, the worked cases, forms, levels, actions, reasons."""
 
 from __future__ import annotations
 
@@ -13,12 +13,16 @@ from casework.rules import (
     IVO_APPLICATION,
     PRIORITY_ORDER,
     RULES,
+    RULES_V1,
     RULES_VERSION,
+    TABLES,
     Assessment,
     Reason,
     RecommendedAction,
     assess,
+    table_for,
 )
+from casework.rules_text import ACTION_NAMES
 
 ABSENT = object()  # in `situation(...)`: the question was not asked
 
@@ -42,10 +46,6 @@ def situation(*bases: dict[str, Any], **changes: Any) -> dict[str, Any]:
     answers.update(changes)
     return {k: v for k, v in answers.items() if v is not ABSENT}
 
-
-# Form 1: care intervention, lease ended by the municipality, did not understand, no coordination.
-FORM1 = dict(had_support="yes", support_types=["home_help"], lease_ended="terminated_by_municipality")
-FORM2 = dict(establishment="ended", lease_ended="terminated_by_landlord", understood="not_understood")
 
 # --- signals: one table per signal ------------------------------------------------------------
 
@@ -79,17 +79,26 @@ SIGNAL_CASES: dict[str, list[Any]] = {
     ],
     "S_lease_by_muni": [
         pytest.param({"lease_ended": "terminated_by_municipality"}, True, id="lease ended by municipality"),
-        pytest.param({"lease_ended": "terminated_by_landlord"}, False, id="lease ended by landlord"),
-        pytest.param({"lease_ended": "own_choice"}, False, id="left by own choice"),
+        pytest.param({"lease_ended": "terminated_by_municipality", "lease_type": "first_hand"}, True,
+                     id="own lease, municipality told them to leave"),
+        pytest.param({"lease_ended": "fixed_term_ended", "lease_type": "settlement_fixed_term"}, True,
+                     id="settlement lease ran out"),
+        pytest.param({"lease_ended": "fixed_term_ended", "lease_type": "municipal_sublet"}, True,
+                     id="social lease ran out"),
+        pytest.param({"lease_ended": "terminated_by_landlord", "lease_type": "municipal_sublet"}, True,
+                     id="social lease ended by the landlord (the municipality's housing)"),
+        pytest.param({"lease_ended": "terminated_by_landlord", "lease_type": "settlement_fixed_term"}, True,
+                     id="settlement lease ended by the landlord"),
+        pytest.param({"lease_ended": "terminated_by_landlord", "lease_type": "first_hand"}, False,
+                     id="private landlord ended their own lease"),
+        pytest.param({"lease_ended": "fixed_term_ended", "lease_type": "private_sublet"}, False,
+                     id="private sublet ran out"),
+        pytest.param({"lease_ended": "fixed_term_ended", "lease_type": "dont_know"}, False,
+                     id="a lease ran out, kind unknown"),
+        pytest.param({"lease_ended": "fixed_term_ended"}, False, id="a lease ran out, kind not asked"),
+        pytest.param({"lease_ended": "own_choice", "lease_type": "municipal_sublet"}, False,
+                     id="left a social lease by own choice"),
         pytest.param({"lease_ended": "skipped"}, False, id="lease question skipped"),
-        pytest.param({}, False, id="lease question not asked"),
-    ],
-    "S_lease_ended": [
-        pytest.param({"lease_ended": "terminated_by_municipality"}, True, id="lease ended by municipality"),
-        pytest.param({"lease_ended": "terminated_by_landlord"}, True, id="lease ended by landlord"),
-        pytest.param({"lease_ended": "own_choice"}, False, id="left by own choice"),
-        pytest.param({"lease_ended": "other"}, False, id="left for another reason"),
-        pytest.param({"lease_ended": "dont_know"}, False, id="does not know why"),
         pytest.param({}, False, id="lease question not asked"),
     ],
     "S_pushed": [
@@ -97,13 +106,34 @@ SIGNAL_CASES: dict[str, list[Any]] = {
         pytest.param({"pushed_how": ["apartment_arranged"]}, True, id="apartment arranged for them"),
         pytest.param({"pushed_how": ["support_denied"]}, True, id="support denied unless moving"),
         pytest.param({"pushed_how": ["move_paid"]}, True, id="move paid"),
-        pytest.param({"pushed_how": ["given_number"]}, True, id="given our social services' number"),
-        pytest.param({"pushed_how": ["promised_better_help", "move_paid"]}, True, id="promised help, paid move"),
-        pytest.param({"pushed_how": "given_number"}, True, id="a single string instead of a list"),
-        pytest.param({"pushed_how": ["promised_better_help"]}, False, id="only promised better help"),
+        pytest.param({"pushed_how": ["promised_better_help"]}, True, id="promised better help here"),
+        pytest.param({"pushed_how": "move_paid"}, True, id="a single string instead of a list"),
+        pytest.param({"pushed_how": ["given_number"]}, False, id="only given our number: supporting evidence"),
         pytest.param({"pushed_how": ["none"]}, False, id="nothing happened"),
         pytest.param({"pushed_how": ["dont_know"]}, False, id="does not know"),
         pytest.param({"pushed_how": "skipped"}, False, id="pressure question skipped"),
+        pytest.param({}, False, id="pressure question not asked"),
+    ],
+    "S_offered_lease": [
+        pytest.param({"pushed_how": ["apartment_arranged"]}, True, id="apartment arranged for them"),
+        pytest.param({"pushed_how": ["told_contact_landlord", "move_paid"]}, True, id="pointed to a landlord"),
+        pytest.param({"pushed_how": ["move_paid", "promised_better_help"]}, False, id="paid and promised only"),
+        pytest.param({"pushed_how": ["support_denied"]}, False, id="support denied only"),
+        pytest.param({"pushed_how": ["none"]}, False, id="nothing happened"),
+        pytest.param({}, False, id="pressure question not asked"),
+    ],
+    "S_given_number": [
+        pytest.param({"pushed_how": ["given_number"]}, True, id="given our number"),
+        pytest.param({"pushed_how": ["move_paid", "given_number"]}, True, id="move paid and given our number"),
+        pytest.param({"pushed_how": ["move_paid"]}, False, id="move paid only"),
+        pytest.param({"pushed_how": ["dont_know"]}, False, id="does not know"),
+        pytest.param({}, False, id="pressure question not asked"),
+    ],
+    "S_coerced": [
+        pytest.param({"pushed_how": ["support_denied"]}, True, id="support denied unless moving"),
+        pytest.param({"pushed_how": ["support_denied", "move_paid"]}, True, id="denied and paid"),
+        pytest.param({"pushed_how": ["move_paid"]}, False, id="move paid only"),
+        pytest.param({"pushed_how": "skipped"}, False, id="skipped"),
         pytest.param({}, False, id="pressure question not asked"),
     ],
     "S_not_involved": [
@@ -114,12 +144,18 @@ SIGNAL_CASES: dict[str, list[Any]] = {
         pytest.param({"understood": "dont_know"}, False, id="does not know"),
         pytest.param({}, False, id="understanding not asked"),
     ],
+    "S_own_wish": [
+        pytest.param({"understood": "own_wish"}, True, id="moved by own wish"),
+        pytest.param({"understood": "partly"}, False, id="understood partly"),
+        pytest.param({"understood": "dont_know"}, False, id="does not know"),
+        pytest.param({}, False, id="understanding not asked"),
+    ],
     "S_no_coordination": [
         pytest.param({"receiving_contacted": "no"}, True, id="nobody here spoke with them before"),
+        pytest.param({"receiving_contacted": "dont_know"}, True, id="does not know: never proof of coordination"),
+        pytest.param({"receiving_contacted": "skipped"}, True, id="coordination question skipped"),
+        pytest.param({}, True, id="coordination question not asked"),
         pytest.param({"receiving_contacted": "yes"}, False, id="our social services spoke with them"),
-        pytest.param({"receiving_contacted": "dont_know"}, False, id="does not know"),
-        pytest.param({"receiving_contacted": "skipped"}, False, id="coordination question skipped"),
-        pytest.param({}, False, id="coordination question not asked"),
     ],
     "S_recent": [
         pytest.param({"moved_when": "lt_1m"}, True, id="moved less than a month ago"),
@@ -140,6 +176,15 @@ SIGNAL_CASES: dict[str, list[Any]] = {
         pytest.param({"housing_now": "sublet", "housing_problems": "skipped"}, False, id="problems skipped"),
         pytest.param({"housing_now": "dont_know"}, False, id="does not know where they live"),
         pytest.param({}, False, id="housing not asked"),
+    ],
+    "S_housing_harmful": [
+        pytest.param({"housing_problems": ["damp_broken"]}, True, id="mould or damage"),
+        pytest.param({"housing_problems": ["no_heat_water"]}, True, id="no heating or water"),
+        pytest.param({"housing_problems": ["too_small", "unsafe"]}, True, id="too small and unsafe"),
+        pytest.param({"housing_problems": ["too_small", "isolated"]}, False, id="too small and isolated only"),
+        pytest.param({"housing_now": "temporary"}, False, id="a hostel is bad, not harmful by itself"),
+        pytest.param({"housing_problems": ["none"]}, False, id="no problems"),
+        pytest.param({}, False, id="problems not asked"),
     ],
     "S_no_pay_check": [
         pytest.param({"rent_ability": "no", "landlord_checked": "no"}, True, id="cannot pay, never checked"),
@@ -183,6 +228,7 @@ def test_signal(signal: str, answers: dict[str, Any], expected: bool) -> None:
         ("S_no_pay_check", ("rent_ability", "landlord_checked")),
         ("S_urgent", ("urgent_needs", "housing_now")),
         ("S_support", ("had_support",)),
+        ("S_lease_by_muni", ("lease_ended", "lease_type")),
     ],
 )
 def test_a_signal_says_which_answers_it_reads(signal: str, reads: tuple[str, ...]) -> None:
@@ -190,7 +236,56 @@ def test_a_signal_says_which_answers_it_reads(signal: str, reads: tuple[str, ...
     assert rule.when.reads() == reads
 
 
+# --- the worked cases of INTAKE_SPEC section 4 ------------------------------------------------
+
+LIKELY = "contact_municipality", "ask_consent_contact", "check_coordination", "document_account", "official_letter"
+LIKELY_CONSENTED = ("contact_municipality", "request_justification", "check_coordination", "document_account",
+                    "official_letter")
+CARE_FORM1 = dict(had_support="yes", support_types=["home_help"], lease_type="first_hand")
+EST_ENDED = dict(had_support="no", establishment="ended")
+
+WORKED_CASES = [
+    pytest.param(situation(had_support="yes", support_types=["economic"], lease_ended="own_choice",
+                           understood="own_wish", pushed_how=["given_number"], receiving_contacted="no"),
+                 "low", (), (), id="voluntary move, given the number"),
+    pytest.param(situation(EST_ENDED, lease_type="first_hand", lease_ended="terminated_by_landlord",
+                           pushed_how=["none"], understood="partly", receiving_contacted="no"),
+                 "low", (), (), id="private lease ended after establishment"),
+    pytest.param(situation(EST_ENDED, lease_type="settlement_fixed_term", lease_ended="fixed_term_ended",
+                           pushed_how=["apartment_arranged", "move_paid"], understood="not_understood",
+                           receiving_contacted="dont_know"),
+                 "high", (2,), (*LIKELY, "ask_consent_home_visit"), id="settlement lease ran out"),
+    pytest.param(situation(had_support="yes", support_types=["addiction_care"], pushed_how=["support_denied"],
+                           understood="forced", receiving_contacted="no", wish="return"),
+                 "high", (1,), (*LIKELY, "transfer_request", "ask_consent_home_visit"),
+                 id="addiction care, wants to return"),
+    pytest.param(situation(CARE_FORM1, pushed_how=["promised_better_help"], understood="not_understood",
+                           receiving_contacted="no"),
+                 "high", (1,), (*LIKELY, "ask_consent_home_visit"), id="home help, promised better help"),
+    pytest.param(situation(CARE_FORM1, pushed_how=["move_paid"], understood="own_wish", receiving_contacted="yes"),
+                 "low", (1,), (), id="coordinated wanted move"),
+    pytest.param(situation(had_support="yes", support_types=["addiction_care"], pushed_how=["support_denied"],
+                           understood="own_wish", receiving_contacted="yes"),
+                 "medium", (1,), (*LIKELY, "ask_consent_home_visit"), id="wanted, but support was withdrawn"),
+    pytest.param(situation(had_support="dont_know", pushed_how=["apartment_arranged", "promised_better_help"],
+                           understood="own_wish", receiving_contacted="no"),
+                 "medium", (), (*LIKELY, "ask_consent_home_visit"), id="no known support, flat arranged, own wish"),
+]
+
+
+@pytest.mark.parametrize(("answers", "level", "forms", "actions"), WORKED_CASES)
+def test_worked_case(answers: dict[str, Any], level: str, forms: tuple[int, ...], actions: tuple[str, ...]) -> None:
+    result = assess(answers)
+    assert (result.level, result.forms, result.actions) == (level, forms, actions)
+    assert result.likely_dumping is (level in ("high", "medium"))
+    assert result.rules_version == RULES_VERSION == "solleftea-2020-2022/2"
+
+
 # --- forms ------------------------------------------------------------------------------------
+
+FORM1 = dict(had_support="yes", support_types=["home_help"], lease_ended="terminated_by_municipality")
+FORM2 = dict(establishment="ended", lease_type="settlement_fixed_term", lease_ended="fixed_term_ended",
+             pushed_how=["apartment_arranged"], understood="not_understood")
 
 
 @pytest.mark.parametrize(
@@ -199,23 +294,25 @@ def test_a_signal_says_which_answers_it_reads(signal: str, reads: tuple[str, ...
         pytest.param(situation(FORM1), (1,), id="care, lease ended by municipality"),
         pytest.param(situation(had_support="yes", support_types=["economic"], pushed_how=["support_denied"]),
                      (1,), id="economic assistance, support denied unless moving"),
-        pytest.param(situation(had_support="yes", lease_ended="terminated_by_landlord"), (),
-                     id="support, lease ended by a private landlord, no pressure"),
+        pytest.param(situation(had_support="yes", lease_type="first_hand", lease_ended="terminated_by_landlord"),
+                     (), id="support, own lease ended by a private landlord, no pressure"),
+        pytest.param(situation(had_support="yes", pushed_how=["given_number"]), (),
+                     id="support, only given our number"),
         pytest.param(situation(had_support="no", lease_ended="terminated_by_municipality"), (),
                      id="no support, lease ended by municipality"),
         pytest.param(situation(had_support="dont_know", pushed_how=["move_paid"]), (),
                      id="unsure about support, move paid"),
-        pytest.param(situation(had_support="yes", pushed_how=["promised_better_help"]), (),
-                     id="support, only promised better help"),
-        pytest.param(situation(FORM2), (2,), id="establishment ended, lease ended by landlord, not understood"),
-        pytest.param(situation(FORM2, understood="own_wish", pushed_how=["apartment_arranged"]),
-                     (2,), id="establishment ended, lease ended, own wish but apartment arranged"),
-        pytest.param(situation(FORM2, understood="own_wish"), (),
-                     id="establishment ended, lease ended, own wish, no pressure"),
-        pytest.param(situation(FORM2, lease_ended="own_choice"), (),
-                     id="establishment ended, left by own choice"),
-        pytest.param(situation(FORM2, establishment="ongoing"), (),
-                     id="establishment ongoing, lease ended, not understood"),
+        pytest.param(situation(had_support="yes", pushed_how=["promised_better_help"]), (1,),
+                     id="support, promised better help"),
+        pytest.param(situation(FORM2), (2,), id="establishment ended, settlement lease ran out, flat arranged"),
+        pytest.param(situation(FORM2, lease_type="municipal_sublet", lease_ended="terminated_by_landlord",
+                               pushed_how=["told_contact_landlord"], understood="partly"),
+                     (2,), id="establishment ended, social lease ended, told to call a landlord here"),
+        pytest.param(situation(FORM2, understood="own_wish"), (), id="form 2 pattern but the move was wanted"),
+        pytest.param(situation(FORM2, pushed_how=["move_paid"]), (), id="form 2 pattern, no lease offered"),
+        pytest.param(situation(FORM2, lease_type="first_hand", lease_ended="terminated_by_landlord"), (),
+                     id="form 2 pattern, private landlord's notice"),
+        pytest.param(situation(FORM2, establishment="ongoing"), (), id="establishment ongoing"),
         pytest.param(situation(FORM1, FORM2, lease_ended="terminated_by_municipality"), (1, 2),
                      id="both forms: care and establishment ended, lease ended by municipality"),
         pytest.param(QUIET, (), id="nothing notable"),
@@ -232,15 +329,26 @@ def test_forms(answers: dict[str, Any], forms: tuple[int, ...]) -> None:
 @pytest.mark.parametrize(
     ("answers", "level"),
     [
-        pytest.param(situation(FORM1, understood="forced"), "high", id="form 1, forced to move"),
-        pytest.param(situation(FORM1, receiving_contacted="no"), "high", id="form 1, own wish, no coordination"),
-        pytest.param(situation(FORM2), "high", id="form 2, did not understand"),
-        pytest.param(situation(FORM1), "medium", id="form 1, own wish, coordinated"),
-        pytest.param(situation(FORM1, receiving_contacted="dont_know"), "medium",
-                     id="form 1, own wish, unsure about coordination"),
+        pytest.param(situation(FORM1, understood="forced", receiving_contacted="no"), "high",
+                     id="form 1, forced, no coordination"),
+        pytest.param(situation(FORM1, understood="partly", receiving_contacted="dont_know"), "high",
+                     id="form 1, partly understood, unsure about coordination: dont_know does not lower it"),
+        pytest.param(situation(FORM1, understood="forced"), "medium", id="form 1, forced, but coordinated"),
+        pytest.param(situation(FORM1, receiving_contacted="no"), "medium", id="form 1, own wish, no coordination"),
+        pytest.param(situation(FORM1), "low", id="form 1, own wish, coordinated: the legitimate move"),
+        pytest.param(situation(FORM1, pushed_how=["support_denied"]), "medium",
+                     id="form 1, own wish, coordinated, but support denied"),
+        pytest.param(situation(FORM2, receiving_contacted="no"), "high", id="form 2, did not understand"),
         pytest.param(situation(pushed_how=["move_paid"], receiving_contacted="no"), "medium",
                      id="no form, move paid without coordination"),
+        pytest.param(situation(pushed_how=["move_paid"], receiving_contacted="dont_know"), "medium",
+                     id="no form, move paid, unsure about coordination"),
         pytest.param(situation(pushed_how=["move_paid"]), "low", id="no form, move paid, coordinated"),
+        pytest.param(situation(had_support="yes", support_types=["economic"], lease_ended="own_choice",
+                               pushed_how=["given_number"], understood="partly", receiving_contacted="no"),
+                     "medium", id="no form, support, given our number, not involved, no coordination"),
+        pytest.param(situation(pushed_how=["given_number"], understood="partly", receiving_contacted="no"), "low",
+                     id="no form, no support, given our number"),
         pytest.param(situation(understood="forced", receiving_contacted="no"), "low",
                      id="no form, forced and no coordination but no pressure named"),
         pytest.param(QUIET, "low", id="nothing notable"),
@@ -255,37 +363,49 @@ def test_level(answers: dict[str, Any], level: str) -> None:
 
 # --- actions ----------------------------------------------------------------------------------
 
-LIKELY = "contact_municipality", "document_account", "official_letter"
-ASK = "ask_consent_contact", "document_account", "official_letter"
+HIGH1 = dict(FORM1, understood="forced", receiving_contacted="no")
 
 
 @pytest.mark.parametrize(
     ("answers", "actions"),
     [
-        pytest.param(situation(FORM1, understood="forced", wish="return", consent_contact="yes"),
-                     (*LIKELY, "transfer_request"), id="care, lease ended by municipality, wants to return"),
-        pytest.param(situation(FORM1, wish="return", consent_contact="no"), (*ASK, "transfer_request"),
-                     id="care, lease ended by municipality, wants to return, no consent to contact"),
-        pytest.param(situation(FORM1, consent_contact=ABSENT), ASK,
-                     id="care, lease ended by municipality, contact consent not given"),
-        pytest.param(situation(FORM1, wish="undecided", consent_contact="yes"), LIKELY,
-                     id="care, lease ended by municipality, undecided"),
-        pytest.param(situation(FORM1, support_types=["economic"], wish="return", consent_contact="yes"),
-                     LIKELY, id="economic assistance only, wants to return: no transfer request"),
-        pytest.param(situation(FORM1, support_types=["economic", "housing_support"], wish="return"),
-                     (*ASK, "transfer_request"), id="economic assistance and housing support, wants to return"),
-        pytest.param(situation(FORM2, wish="return", consent_contact="yes"), LIKELY,
-                     id="form 2 only, wants to return: no transfer request"),
-        pytest.param(situation(pushed_how=["given_number"], receiving_contacted="no", consent_contact="yes"),
-                     LIKELY, id="no form, given our number without coordination"),
+        pytest.param(situation(HIGH1, wish="return", consent_contact="yes", consent_home_visit="no"),
+                     (*LIKELY_CONSENTED, "transfer_request", "ask_consent_home_visit"),
+                     id="care, lease ended by municipality, wants to return, consents to contact"),
+        pytest.param(situation(HIGH1, wish="return", consent_contact="no", consent_home_visit="yes"),
+                     (*LIKELY, "transfer_request", "home_visit"),
+                     id="care, wants to return, no consent to contact, agrees to a visit"),
+        pytest.param(situation(HIGH1, consent_contact=ABSENT, consent_home_visit=ABSENT), (*LIKELY,
+                     "ask_consent_home_visit"), id="likely dumping, consents not given"),
+        pytest.param(situation(HIGH1, wish="undecided"), (*LIKELY, "discuss_return", "ask_consent_home_visit"),
+                     id="care, undecided about returning: discuss the return first"),
+        pytest.param(situation(HIGH1, support_types=["economic"], wish="return"), (*LIKELY, "ask_consent_home_visit"),
+                     id="economic assistance only, wants to return: no transfer request"),
+        pytest.param(situation(HIGH1, support_types=["economic", "housing_support"], wish="return"),
+                     (*LIKELY, "transfer_request", "ask_consent_home_visit"),
+                     id="economic assistance and housing support, wants to return"),
+        pytest.param(situation(FORM2, had_support="yes", support_types=["contact_family"], wish="return",
+                               receiving_contacted="no"),
+                     (*LIKELY, "transfer_request", "ask_consent_home_visit"),
+                     id="form 2 with a care intervention, wants to return: transfer request too"),
+        pytest.param(situation(FORM2, receiving_contacted="no", wish="return"), (*LIKELY, "ask_consent_home_visit"),
+                     id="form 2 without care, wants to return: no transfer request"),
+        pytest.param(situation(CARE_FORM1, pushed_how=["move_paid"], wish="return"), (),
+                     id="coordinated wanted move, wants to return: no suspicion, no transfer request"),
+        pytest.param(situation(HIGH1, housing_now="no_place", housing_problems=ABSENT, consent_home_visit=ABSENT),
+                     (*LIKELY, "urgent_contact"), id="likely dumping, no place to live: no visit to ask for"),
         pytest.param(situation(housing_problems=["damp_broken"], consent_home_visit="yes"), ("home_visit",),
-                     id="mould, agrees to a home visit"),
+                     id="not dumping, mould, agrees to a home visit"),
         pytest.param(situation(housing_problems=["damp_broken"], consent_home_visit="no"), (),
-                     id="mould, refuses a home visit"),
-        pytest.param(situation(housing_now="temporary", housing_problems=ABSENT), (),
-                     id="hostel, home visit consent not asked"),
-        pytest.param(situation(FORM1, rent_ability="no", landlord_checked="no", consent_contact="yes"),
-                     (*LIKELY, "housing_offer_review", "economic_assistance_assessment"),
+                     id="not dumping, mould, refuses a home visit: nothing to ask again"),
+        pytest.param(situation(HIGH1, housing_problems=["damp_broken"], consent_home_visit="yes"),
+                     (*LIKELY, "home_visit", "advise_new_housing"), id="likely dumping, mould, agrees to a visit"),
+        pytest.param(situation(HIGH1, housing_problems=["too_small"], consent_home_visit="yes"),
+                     (*LIKELY, "home_visit"), id="likely dumping, too small: not harmful, no advice to move"),
+        pytest.param(situation(housing_problems=["unsafe"], consent_home_visit="yes"), ("home_visit",),
+                     id="not dumping, unsafe home: a visit, no advice (2.3 is for established cases)"),
+        pytest.param(situation(HIGH1, rent_ability="no", landlord_checked="no", consent_home_visit="yes"),
+                     (*LIKELY, "home_visit", "housing_offer_review", "economic_assistance_assessment"),
                      id="likely dumping, cannot pay, landlord never checked"),
         pytest.param(situation(rent_ability="no", landlord_checked="no"), ("economic_assistance_assessment",),
                      id="not dumping, cannot pay, landlord never checked: no housing offer review"),
@@ -297,10 +417,9 @@ ASK = "ask_consent_contact", "document_account", "official_letter"
         pytest.param(situation(housing_now="no_place", housing_problems=ABSENT), ("urgent_contact",),
                      id="no place to live, nothing else"),
         pytest.param(
-            situation(FORM1, wish="return", consent_contact="yes", housing_problems=["too_small"],
-                      consent_home_visit="yes", rent_ability="no", landlord_checked="no",
-                      urgent_needs=["food"]),
-            (*LIKELY, "transfer_request", "home_visit", "housing_offer_review",
+            situation(HIGH1, wish="return", consent_contact="yes", housing_problems=["no_heat_water"],
+                      consent_home_visit="yes", rent_ability="no", landlord_checked="no", urgent_needs=["food"]),
+            (*LIKELY_CONSENTED, "transfer_request", "home_visit", "advise_new_housing", "housing_offer_review",
              "economic_assistance_assessment", "urgent_contact"),
             id="everything at once, in the spec's order",
         ),
@@ -315,7 +434,7 @@ def test_actions(answers: dict[str, Any], actions: tuple[str, ...]) -> None:
 def test_ivo_application_is_never_produced_at_intake() -> None:
     assert "ivo_application" not in {r.id for r in RULES.actions}
     assert IVO_APPLICATION == RecommendedAction("ivo_application", "2.2", IVO_APPLICATION.text)
-    assert "IVO" in IVO_APPLICATION.text
+    assert "IVO" in IVO_APPLICATION.text and "tog emot" in IVO_APPLICATION.text
 
 
 # --- the contract personas --------------------------------------------------------------------
@@ -328,6 +447,7 @@ PERSONA_FORM1_SV = {
     "understood": "partly", "receiving_contacted": "dont_know", "household": "alone", "housing_now": "own_lease",
     "housing_problems": ["none"], "rent_ability": "yes", "landlord_checked": "yes", "wish": "return",
     "account": "De sa att jag skulle ringa socialen i Sollefteå.", "consent_contact": "yes",
+    "consent_home_visit": "no",
 }
 PERSONA_LOW_EN = {
     "privacy": "continue", "consent_store": "yes", "urgent_needs": ["none"], "contact": "telegram",
@@ -345,14 +465,15 @@ PERSONA_LOW_EN = {
     [
         pytest.param(PERSONA_FORM1_SV, {
             "likely_dumping": True, "level": "high", "forms": [1],
-            "actions": ["contact_municipality", "document_account", "official_letter", "transfer_request"],
-            "signals": ["S_care", "S_lease_by_muni", "S_lease_ended", "S_not_involved", "S_pushed", "S_recent",
-                        "S_support"],
+            "actions": ["contact_municipality", "request_justification", "check_coordination", "document_account",
+                        "official_letter", "transfer_request", "ask_consent_home_visit"],
+            "signals": ["S_care", "S_given_number", "S_lease_by_muni", "S_no_coordination", "S_not_involved",
+                        "S_recent", "S_support"],
         }, id="persona public-form1-sv: care, lease ended by municipality, given our number, wants to return"),
         pytest.param(PERSONA_LOW_EN, {
             "likely_dumping": False, "level": "low", "forms": [],
             "actions": ["home_visit", "economic_assistance_assessment"],
-            "signals": ["S_housing_bad", "S_no_coordination"],
+            "signals": ["S_housing_bad", "S_no_coordination", "S_own_wish"],
         }, id="persona public-low-en: own choice, flat too small, cannot pay the rent"),
     ],
 )
@@ -363,10 +484,11 @@ def test_contract_persona(answers: dict[str, Any], expected: dict[str, Any]) -> 
 
 # --- reasons ----------------------------------------------------------------------------------
 
-EVERYTHING = situation(FORM2, FORM1, wish="return",
-                       pushed_how=["move_paid"], receiving_contacted="no", moved_when="lt_1m",
-                       housing_now="temporary", housing_problems=["unsafe"], rent_ability="no",
+EVERYTHING = situation(FORM2, FORM1, wish="return", understood="own_wish",
+                       pushed_how=["apartment_arranged", "given_number", "support_denied"], receiving_contacted="no",
+                       moved_when="lt_1m", housing_now="temporary", housing_problems=["unsafe"], rent_ability="no",
                        landlord_checked="no", urgent_needs=["safety"])
+EVERYTHING_BUT_OWN_WISH = dict(EVERYTHING, understood="forced")
 
 
 @pytest.mark.parametrize(
@@ -374,7 +496,9 @@ EVERYTHING = situation(FORM2, FORM1, wish="return",
     [
         pytest.param(PERSONA_FORM1_SV, id="persona public-form1-sv"),
         pytest.param(PERSONA_LOW_EN, id="persona public-low-en"),
-        pytest.param(EVERYTHING, id="every signal holds"),
+        pytest.param(EVERYTHING, id="every signal but S_not_involved holds"),
+        pytest.param(EVERYTHING_BUT_OWN_WISH, id="every signal but S_own_wish holds"),
+        pytest.param({}, id="no answers: no coordination known, and the reason says so"),
     ],
 )
 def test_every_held_signal_has_a_reason_naming_signal_answer_and_section(answers: dict[str, Any]) -> None:
@@ -385,13 +509,20 @@ def test_every_held_signal_has_a_reason_naming_signal_answer_and_section(answers
         assert reason.section == table[reason.signal].section != ""
         assert reason.answer, reason.signal
         for question, value in reason.answer.items():
-            assert answers[question] == value
+            assert answers.get(question) == value
             assert f"{question} = " in reason.text
         assert reason.text.startswith(table[reason.signal].text)
 
 
-def test_every_signal_holds_in_the_everything_situation() -> None:
-    assert set(assess(EVERYTHING).signals) == {r.id for r in RULES.signals}
+def test_every_signal_holds_in_one_of_the_everything_situations() -> None:
+    held = set(assess(EVERYTHING).signals) | set(assess(EVERYTHING_BUT_OWN_WISH).signals)
+    assert held == {r.id for r in RULES.signals}
+
+
+def test_an_unanswered_coordination_question_is_named_in_the_reason() -> None:
+    (reason,) = [r for r in assess({}).reasons if r.signal == "S_no_coordination"]
+    assert reason.answer == {"receiving_contacted": None}
+    assert reason.text.endswith("(receiving_contacted = inget svar).")
 
 
 @pytest.mark.parametrize(
@@ -418,12 +549,13 @@ def test_reason_names_the_answers_that_produced_it(answers: dict[str, Any], sign
 
 
 def test_reason_text_reads_as_plain_swedish() -> None:
-    (reason,) = assess({"had_support": "yes"}).reasons
+    (reason,) = assess({"had_support": "yes", "receiving_contacted": "yes"}).reasons
     assert reason == Reason(
-        "S_support", {"had_support": "yes"}, "2.2",
-        "Personen hade stöd från socialtjänsten i den tidigare kommunen (had_support = yes).",
+        "S_support", {"had_support": "yes"}, "1.1.1",
+        "Personen hade en pågående insats från socialtjänsten i den tidigare kommunen (ekonomiskt bistånd "
+        "inräknat) (had_support = yes).",
     )
-    assert reason.to_dict() == {"signal": "S_support", "answer": {"had_support": "yes"}, "section": "2.2",
+    assert reason.to_dict() == {"signal": "S_support", "answer": {"had_support": "yes"}, "section": "1.1.1",
                                 "text": reason.text}
 
 
@@ -431,7 +563,7 @@ def test_reason_text_reads_as_plain_swedish() -> None:
 
 
 def test_to_dict_is_json_serialisable_and_complete() -> None:
-    result = assess(EVERYTHING)
+    result = assess(EVERYTHING_BUT_OWN_WISH)
     data = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
     assert set(data) == {"likely_dumping", "level", "forms", "signals", "actions", "reasons", "rules_version"}
     assert data["forms"] == [1, 2]
@@ -443,9 +575,9 @@ def test_to_dict_is_json_serialisable_and_complete() -> None:
 @pytest.mark.parametrize(
     ("answers", "urgent", "priority"),
     [
-        pytest.param(situation(FORM1, understood="forced", urgent_needs=["shelter"]), True, "urgent",
+        pytest.param(situation(HIGH1, urgent_needs=["shelter"]), True, "urgent",
                      id="form 1, forced, needs shelter today"),
-        pytest.param(situation(FORM1, understood="forced"), False, "high", id="form 1, forced"),
+        pytest.param(situation(HIGH1), False, "high", id="form 1, forced, no coordination"),
         pytest.param(situation(housing_now="no_place", housing_problems=ABSENT), True, "urgent",
                      id="no place to live"),
         pytest.param(QUIET, False, "low", id="nothing notable"),
@@ -459,13 +591,21 @@ def test_priority(answers: dict[str, Any], urgent: bool, priority: str) -> None:
 
 
 def test_recommended_actions_carry_section_and_swedish_text() -> None:
-    result = assess(situation(FORM1, wish="return", consent_contact="yes", urgent_needs=["food"]))
+    result = assess(situation(HIGH1, wish="return", consent_contact="yes", consent_home_visit="no",
+                              urgent_needs=["food"]))
     recommended = result.recommended()
     assert tuple(a.id for a in recommended) == result.actions
     sections = {a.id: a.section for a in recommended}
-    assert sections == {"contact_municipality": "2.1", "document_account": "2.1", "official_letter": "2.1",
-                        "transfer_request": "2.2", "urgent_contact": ""}
+    assert sections == {"contact_municipality": "2.1", "request_justification": "2.1", "check_coordination": "1.1",
+                        "document_account": "2.1", "official_letter": "2.1", "transfer_request": "2.2",
+                        "ask_consent_home_visit": "2.3", "urgent_contact": ""}
     assert all(a.text.strip() for a in recommended)
+
+
+def test_every_action_of_every_version_has_a_swedish_name() -> None:
+    actions = {r.id for t in TABLES.values() for r in t.actions} | {"ivo_application"}
+    assert actions <= set(ACTION_NAMES)
+    assert all(name.strip() and name != action for action, name in ACTION_NAMES.items())
 
 
 # --- the table itself -------------------------------------------------------------------------
@@ -483,10 +623,35 @@ def test_table_ids_are_unique_references_resolve_and_sections_exist() -> None:
         assert rule.section in POLICY_SECTIONS or rule.id in ("level_low", "urgent_contact"), rule.id
     assert RULES.version == RULES_VERSION
     assert [r.id for r in RULES.actions] == [
-        "contact_municipality", "ask_consent_contact", "document_account", "official_letter",
-        "transfer_request", "home_visit", "housing_offer_review", "economic_assistance_assessment",
+        "contact_municipality", "request_justification", "ask_consent_contact", "check_coordination",
+        "document_account", "official_letter", "transfer_request", "discuss_return", "home_visit",
+        "ask_consent_home_visit", "advise_new_housing", "housing_offer_review", "economic_assistance_assessment",
         "urgent_contact",
     ]
+    assert [r.gives for r in RULES.levels] == ["low", "high", "medium", "medium", "low"]
+
+
+# --- version 1, kept for the referrals assessed with it ---------------------------------------
+
+V1_FORM1_SV_ACTIONS = ("contact_municipality", "document_account", "official_letter", "transfer_request")
+
+
+def test_version_1_still_assesses_as_it_did() -> None:
+    old = assess(PERSONA_FORM1_SV, table=RULES_V1)
+    assert old.rules_version == "solleftea-2020-2022/1" != RULES_VERSION
+    assert (old.level, old.forms, old.actions) == ("high", (1,), V1_FORM1_SV_ACTIONS)
+    assert "S_lease_ended" in old.signals  # a signal version 2 no longer has
+    # the flaws the review found, still there in version 1 and gone in version 2
+    voluntary = WORKED_CASES[0].values[0]
+    assert assess(voluntary, table=RULES_V1).level == "high" and assess(voluntary).level == "low"
+
+
+def test_a_stored_version_finds_its_own_table_and_texts() -> None:
+    assert table_for("solleftea-2020-2022/1") is RULES_V1
+    assert table_for(None) is RULES is table_for("no such version")
+    old = assess(PERSONA_FORM1_SV, table=RULES_V1)
+    (contact,) = [a for a in old.recommended() if a.id == "contact_municipality"]
+    assert "samtyckt" in contact.text  # version 1's text, where contact needed consent
 
 
 # --- robustness -------------------------------------------------------------------------------

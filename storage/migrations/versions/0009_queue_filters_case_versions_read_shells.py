@@ -29,7 +29,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('version', sa.Integer(), nullable=False, server_default='0'))
         batch_op.create_index(batch_op.f('ix_referral_moved_from'), ['moved_from'], unique=False)
         batch_op.create_index(batch_op.f('ix_referral_language'), ['language'], unique=False)
-        batch_op.create_index('ix_referral_queue', ['status', 'priority_rank', 'created_at', 'id'], unique=False)
+        batch_op.drop_index('ix_referral_status')
+        batch_op.drop_index('ix_referral_ivo_due_at')
     with op.batch_alter_table('referral', schema=None) as batch_op:
         batch_op.alter_column('forms_mask', server_default=None)
         batch_op.alter_column('version', server_default=None)
@@ -38,6 +39,12 @@ def upgrade() -> None:
                                       server_default=''))
     with op.batch_alter_table('case_read', schema=None) as batch_op:
         batch_op.alter_column('shell', server_default=None)
+    # The queue's two orders (after the batch operations above, which copy the table on SQLite).
+    for name, columns, where in (('ix_referral_clock', ['ivo_due_at', 'priority_rank', 'created_at', 'id'],
+                                  'ivo_due_at IS NOT NULL'),
+                                 ('ix_referral_queue', ['priority_rank', 'created_at', 'id'], 'ivo_due_at IS NULL')):
+        op.create_index(name, 'referral', columns, unique=False, sqlite_where=sa.text(where),
+                        postgresql_where=sa.text(where))
 
     referral = sa.table('referral', sa.column('id', sa.Integer), sa.column('answers', SealedJSON),
                         sa.column('assessment', sa.JSON), sa.column('moved_from', sa.String),
@@ -53,8 +60,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('case_read', schema=None) as batch_op:
         batch_op.drop_column('shell')
+    op.drop_index('ix_referral_queue', table_name='referral')
+    op.drop_index('ix_referral_clock', table_name='referral')
     with op.batch_alter_table('referral', schema=None) as batch_op:
-        batch_op.drop_index('ix_referral_queue')
+        batch_op.create_index('ix_referral_ivo_due_at', ['ivo_due_at'], unique=False)
+        batch_op.create_index('ix_referral_status', ['status'], unique=False)
         batch_op.drop_index(batch_op.f('ix_referral_language'))
         batch_op.drop_index(batch_op.f('ix_referral_moved_from'))
         batch_op.drop_column('version')

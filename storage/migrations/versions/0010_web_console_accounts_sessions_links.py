@@ -84,17 +84,10 @@ def upgrade() -> None:
                existing_type=sa.BIGINT(),
                nullable=True)
 
-    # The queue's whole order, walked by the console's queue page (bench/web.py: 100,000 referrals).
-    with op.batch_alter_table('referral', schema=None) as batch_op:
-        batch_op.create_index('ix_referral_order', ['ivo_due_at', 'priority_rank', 'created_at', 'id'], unique=False)
-
 
 
 def downgrade() -> None:
     # Staff without a Telegram id (web only) must be removed before this step can succeed.
-    with op.batch_alter_table('referral', schema=None) as batch_op:
-        batch_op.drop_index('ix_referral_order')
-
     with op.batch_alter_table('staff', schema=None) as batch_op:
         batch_op.alter_column('telegram_user_id',
                existing_type=sa.BIGINT(),
