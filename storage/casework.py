@@ -128,6 +128,9 @@ def _where(query, q: QueueQuery):  # type: ignore[no-untyped-def]
 _SEARCH_LIMIT = 500
 
 
+_PRIORITY_RANKS = {"urgent": 0, "high": 1, "medium": 2, "low": 3}  # Referral.priority_rank
+
+
 def searched(db: Session, q: QueueQuery) -> QueueQuery:
     """A reference search matches few cases: find them first (a scan of the small reference index), so the
     page is not found by walking the whole queue in order for them."""
@@ -161,6 +164,8 @@ def queue_page(db: Session, *, query: QueueQuery, after: QueueCursor | None = No
         after = None
     if len(rows) < limit and query.clock in (None, "none"):
         plain = _where(select(*_COLUMNS), query).where(due.is_(None))
+        if query.priority in _PRIORITY_RANKS:  # the same fact as the rank: walks only that part of the index
+            plain = plain.where(rank == _PRIORITY_RANKS[query.priority])
         if after is not None:
             plain = plain.where(tuple_(rank, created, rid) > tuple_(after.priority_rank, after.created_at, after.id))
         rows += db.exec(plain.order_by(rank, created, rid).limit(limit - len(rows))).all()  # type: ignore[call-overload]
