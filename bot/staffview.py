@@ -58,8 +58,8 @@ def case_text(view: CaseView) -> str:
     lines += ["", "Svar:"]
     for a in v.answers:
         if a.entries:
-            lines.append(f"• {a.title}:")
-            lines += [f"    «{e}»" for e in a.entries]
+            lines.append(f"• {a.title} ({len(a.entries)} delar, ingen ersatt):")
+            lines += [f"    {e}" for e in a.entries]
         else:
             lines.append(f"• {a.title}: {a.text}")
     if v.corrections:

@@ -11,19 +11,16 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 
+from casework.labels import MESSAGE_KIND_NAMES
 from casework.transcript import FileRef, Transcript, TranscriptLine, TranslationInfo
 from dialogs.i18n import RTL_LANGUAGES, language_name
 
 __all__ = ["FILE_STATUS", "KIND_NAMES", "to_html"]
 
+KIND_NAMES = MESSAGE_KIND_NAMES  # kept under its old name for the shells that import it from here
+
 LOCAL = ZoneInfo("Europe/Stockholm")
 SENDERS = {"person": "Personen", "bot": "Boten", "caseworker": "Handläggare"}
-KIND_NAMES = {
-    "text": "text", "voice": "röstmeddelande", "audio": "ljudfil", "photo": "foto", "document": "dokument",
-    "video": "video", "video_note": "videomeddelande", "press": "knapp", "command": "kommando",
-    "message": "meddelande", "reminder": "påminnelse", "reply": "meddelande från handläggare",
-    "sticker": "klistermärke",
-}
 FILE_STATUS = {
     "stored": "sparad", "too_large": "för stor, inte mottagen", "failed": "kunde inte hämtas",
     "pending": "hämtas", "not_fetched": "inte hämtad än", "not_kept": "inte sparad (skickad utanför berättelsen)",

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from casework import deadlines, rules
+from casework import answer_history, deadlines, rules
 from casework.conversation import Conversation
 from casework.labels import (
     ACTION_NAMES,
@@ -25,6 +25,7 @@ from casework.labels import (
     EVENT_NAMES,
     FULFILLED_BY,
     LEVEL_NAMES,
+    MESSAGE_KIND_NAMES,
     STATUS_NAMES,
     due_day,
     language_sv,
@@ -235,6 +236,33 @@ def _answer_text(conversation: Conversation, qid: str, value: Any, answers: Mapp
     return f"{conversation.title_sv(qid)}: {conversation.answer_sv(qid, value, answers, typed)}"
 
 
+def _account_entry(entry: Mapping[str, Any]) -> str:
+    """One part of the person's account, verbatim or as its file kind, with when it was told."""
+    if "text" in entry and "file" not in entry:
+        shown = f"«{entry['text']}»"
+    else:
+        shown = f"[{MESSAGE_KIND_NAMES.get(str(entry.get('file')), 'fil')}]"
+    at = entry.get("at")
+    try:
+        when = datetime.fromisoformat(at).astimezone(deadlines.STOCKHOLM) if isinstance(at, str) else None
+    except ValueError:
+        when = None
+    return f"{when:%Y-%m-%d %H:%M} {shown}" if when else shown
+
+
+def _correction(change: answer_history.Change, conversation: Conversation, answers: Mapping[str, Any],
+                typed: Mapping[str, str], names: Mapping[int, str]) -> Correction:
+    qid = change.question_id
+    if change.added:  # the account only grows: say what was added, never "replaced"
+        after = f"{len(change.added)} {'del' if len(change.added) == 1 else 'delar'} tillagda"
+        before = f"{len(change.before)} {'del' if len(change.before) == 1 else 'delar'}"
+    else:
+        before = "–" if change.before is None else conversation.answer_sv(qid, change.before, answers, typed)
+        after = conversation.answer_sv(qid, change.after, answers, typed)
+    by = change.by.replace("caseworker:", "staff:")
+    return Correction(qid, conversation.title_sv(qid), before, after, change.at, actor_name(by, names))
+
+
 def case_view(db: Session, referral: Referral, *, now: datetime, conversation: Conversation,
               transcript: Transcript | None = None) -> CaseView:
     assert referral.id is not None
@@ -250,20 +278,12 @@ def case_view(db: Session, referral: Referral, *, now: datetime, conversation: C
         value = answers[qid]
         entries: tuple[str, ...] = ()
         if qid == "account" and isinstance(value, list):
-            entries = tuple(str(x["text"]) if "text" in x and "file" not in x else f"[{x.get('file', 'fil')}]"
-                            for x in value)
+            entries = tuple(_account_entry(x) for x in value if isinstance(x, dict))
         rows.append(AnswerRow(qid, conversation.title_sv(qid), conversation.answer_sv(qid, value, answers, typed),
                               value, entries))
-    history = list(repo.answer_history(db, intake_id=referral.intake_id))
-    corrections = []
-    for h in history:
-        if h.source.startswith("person"):
-            continue
-        before = next((x.value for x in history if x.question_id == h.question_id and x.source == "person"), None)
-        shown = "–" if before is None else conversation.answer_sv(h.question_id, before, answers, typed)
-        corrections.append(Correction(h.question_id, conversation.title_sv(h.question_id), shown,
-                                      conversation.answer_sv(h.question_id, h.value, answers, typed), h.at,
-                                      actor_name(h.source, names)))
+    # The person's own corrections (Back, the summary, an account added to) are listed like staff ones.
+    history = [(h.question_id, h.value, h.at, h.source) for h in repo.answer_history(db, intake_id=referral.intake_id)]
+    corrections = [_correction(c, conversation, answers, typed, names) for c in answer_history.corrections(history)]
     a = referral.assessment or {}
     reasons = tuple(ReasonRow(str(r.get("signal")), r.get("section"), _reason_text(r),
                               tuple(_answer_text(conversation, q, v, answers, typed)

@@ -25,6 +25,7 @@ __all__ = [
     "FULFILLED_BY",
     "LANGUAGE_NAMES",
     "LEVEL_NAMES",
+    "MESSAGE_KIND_NAMES",
     "ROLE_NAMES",
     "SHELL_NAMES",
     "STATUS_NAMES",
@@ -160,3 +161,11 @@ def due_day(due_at: datetime | None) -> date | None:
     if due_at is None:
         return None
     return (due_at.astimezone(ZoneInfo("Europe/Stockholm")) - timedelta(microseconds=1)).date()
+
+# What kind of message a transcript line is, in Swedish (a file kind names the file the person sent).
+MESSAGE_KIND_NAMES: dict[str, str] = {
+    "text": "text", "voice": "röstmeddelande", "audio": "ljudfil", "photo": "foto", "document": "dokument",
+    "video": "video", "video_note": "videomeddelande", "press": "knapp", "command": "kommando",
+    "message": "meddelande", "reminder": "påminnelse", "reply": "meddelande från handläggare",
+    "sticker": "klistermärke",
+}

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from casework.municipalities import by_code
-from dialogs.engine import parse_count, parse_phone  # the same parsing as the person's typed answers
+from dialogs.parsing import parse_count, parse_phone  # the same parsing as the person's typed answers
 from dialogs.questions import DONT_KNOW, Kind, by_id, prune
 
 __all__ = ["InvalidCorrection", "correct"]
@@ -24,7 +24,7 @@ class InvalidCorrection(ValueError):
 def correct(answers: Mapping[str, Any], question_id: str, raw: str) -> tuple[Any, dict[str, Any]]:
     """The parsed value and the answers after the correction (pruned)."""
     q = by_id(question_id)
-    if q is None or q.kind in (Kind.SUMMARY, Kind.LANGUAGE) or question_id in ("privacy", "consent_store"):
+    if q is None or not q.editable:
         raise InvalidCorrection(f"{question_id!r} kan inte rättas här.")
     raw = raw.strip()
     value: Any

@@ -10,35 +10,39 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import phonenumbers
-
 from casework import municipalities
-from dialogs import prompts, rights
+from dialogs import prompts, rights, summary
 from dialogs.events import (
     CloseLive,
     Command,
     Config,
+    Erase,
     Event,
     IntakeState,
     Media,
+    NoteOnCase,
     Outcome,
     Press,
+    RecordAnswer,
+    RecordConsent,
     Reply,
+    Restart,
     Send,
+    Submit,
     Text,
     Toast,
     UpdateLiveKeyboard,
 )
-from dialogs.i18n import P_, Msg, clean_text, language_name
+from dialogs.i18n import Msg, clean_text, language_name
 from dialogs.machine import DONE, ENDED, NEW, Move, move
-from dialogs.questions import DONT_KNOW, SKIPPED, Kind, Question, applicable, by_id, prune
+from dialogs.parsing import entry_of, parse_count, parse_phone
+from dialogs.questions import DONT_KNOW, QUESTIONS, SKIPPED, Kind, Question, applicable, by_id, prune
 
-__all__ = ["CONSENT_QUESTIONS", "parse_count", "parse_phone", "step"]
+__all__ = ["CONSENT_QUESTIONS", "ended", "parse_count", "parse_phone", "step"]
 
-CONSENT_QUESTIONS = ("consent_store", "consent_contact", "consent_home_visit")
+CONSENT_QUESTIONS = tuple(q.id for q in QUESTIONS if q.consent is not None)
 _PRESS = re.compile(r"^([qc]):([a-z_]{1,30}):([A-Za-z0-9_]{1,30})$")
 _MAX_NAME = 100
-_MAX_COUNT = 15
 
 
 def step(s: IntakeState, event: Event, cfg: Config) -> Outcome:
@@ -64,6 +68,12 @@ def step(s: IntakeState, event: Event, cfg: Config) -> Outcome:
     return _media(s, q, event, cfg)
 
 
+def ended(s: IntakeState) -> IntakeState:
+    """The state after the person declined or deleted: nothing kept but the language to say goodbye in
+    (the service stores none of it: the person is erased in the same transaction)."""
+    return IntakeState(state=ENDED, language=s.language, suggested=s.suggested)
+
+
 # ------------------------------------------------------------------------------ commands
 def _command(s: IntakeState, name: str, cfg: Config) -> Outcome:
     if name == "help":
@@ -87,9 +97,8 @@ def _command(s: IntakeState, name: str, cfg: Config) -> Outcome:
         resume = s.resume if s.state == "language" else s.state
         return _ask(Outcome(s.but(state="language", resume=resume, draft=_without(s.draft, "confirm"))), cfg)
     if name == "restart":
-        out = Outcome(s.but(draft=s.draft | {"confirm": "restart"}))
-        out.effects.append(Send(prompts.confirm_restart()))
-        return out
+        # the confirmation is the live message until it is answered
+        return Outcome(s.but(draft=s.draft | {"confirm": "restart"}), [Send(prompts.confirm_restart(), prompt=True)])
     return _reask(Outcome(s), s, cfg, prompts.NOTICE["unknown_command"])
 
 
@@ -102,12 +111,10 @@ def _after_submission(s: IntakeState, event: Event) -> Outcome:
     assert s.reference is not None
     if isinstance(event, Press):
         return Outcome(s, [Toast(prompts.NOTICE["closed_question"])])
-    entry = _entry(event)
+    entry = entry_of(event)
     if entry == {"text": ""}:
         return Outcome(s, [Send(Reply((prompts.NOTICE["text_only"],)))])
-    out = Outcome(s, [Send(prompts.added_to_case(s.reference))])
-    out.account_entry = entry
-    return out
+    return Outcome(s, [Send(prompts.added_to_case(s.reference)), NoteOnCase(entry)])
 
 
 # ------------------------------------------------------------------------------ asking
@@ -125,7 +132,7 @@ def _reask(out: Outcome, s: IntakeState, cfg: Config, notice: Msg | None = None)
         out.effects.append(Send(reply, prompt=True))
         return out
     if s.state == "account" and s.draft.get("entries"):
-        reply = prompts.account_ack(len(s.draft["entries"]), s)
+        reply = prompts.account_ack(len(_account_entries(s)), s)
         if notice:
             reply = type(reply)((notice, *reply.texts), reply.buttons)
         out.effects.append(Send(reply, prompt=True))
@@ -146,8 +153,9 @@ def _press(s: IntakeState, data: str, cfg: Config) -> Outcome:
     q = by_id(qid)
     assert q is not None
     if choice == "back":
-        can_go_back = (s.path or s.reviewing) and q.kind is not Kind.LANGUAGE
-        return _back(s, cfg) if can_go_back else Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
+        return _back_press(s, q, cfg)
+    if q.kind is Kind.ACCOUNT:
+        return _account_press(s, q, choice, cfg)
     if choice == "skip" and q.skippable:
         return _answer(s, q, SKIPPED, cfg)
     if q.kind is Kind.LANGUAGE:
@@ -169,18 +177,52 @@ def _press(s: IntakeState, data: str, cfg: Config) -> Outcome:
         return _answer(s, q, int(choice), cfg) if choice in q.choices else Outcome(
             s, [Toast(prompts.NOTICE["bad_button"])]
         )
-    if q.kind is Kind.ACCOUNT:
-        if choice == "done":
-            entries = s.draft.get("entries") or []
-            if not entries:
-                return Outcome(s, [Toast(prompts.NOTICE["account_empty"])])
-            return _answer(s, q, list(entries), cfg)
-        return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
-    if q.id == "privacy" and choice == "more":
-        out = Outcome(s, [Send(prompts.privacy_more(cfg))])
-        return _ask(out, cfg)
+    if choice == "more" and q.more is not None:
+        # the full text with the question's buttons under it, instead of the short notice again
+        return Outcome(s, [Send(prompts.more(q, s, cfg), prompt=True)])
     if choice in q.all_choices:
         return _answer(s, q, choice, cfg)
+    return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
+
+
+def _back_press(s: IntakeState, q: Question, cfg: Config) -> Outcome:
+    if q.kind is Kind.SUMMARY and s.draft.get("group"):
+        # from a group's questions back to all groups: the same message, its keyboard changed
+        shown = s.but(draft=_without(s.draft, "group"))
+        return Outcome(shown, [UpdateLiveKeyboard(summary.keyboard(shown))])
+    if q.kind is Kind.MUNICIPALITY and "candidates" in s.draft:
+        # from the candidates back to typing the name again
+        again = s.but(draft={})
+        return _ask(Outcome(again, [CloseLive()]), cfg)
+    if q.kind is Kind.ACCOUNT and s.draft.get("entries"):
+        # what was sent here is kept (added to the account) before going back
+        s, kept = _keep_account(s, q)
+        out = _back(s, cfg)
+        out.effects.insert(0, kept)
+        return out
+    if (s.path or s.reviewing) and q.kind is not Kind.LANGUAGE:
+        return _back(s, cfg)
+    return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
+
+
+def _account_entries(s: IntakeState) -> list[dict[str, Any]]:
+    """The whole account: what was given before (never replaced) and what was sent since."""
+    return [*prompts.account_so_far(s), *s.draft.get("entries", ())]
+
+
+def _keep_account(s: IntakeState, q: Question) -> tuple[IntakeState, RecordAnswer]:
+    entries = _account_entries(s)
+    return s.but(answers=s.answers | {q.id: entries}, draft=_without(s.draft, "entries")), RecordAnswer(q.id, entries)
+
+
+def _account_press(s: IntakeState, q: Question, choice: str, cfg: Config) -> Outcome:
+    entries = _account_entries(s)
+    if choice in ("done", "skip") and entries:
+        return _answer(s, q, entries, cfg)  # skipping after some messages keeps them all
+    if choice == "skip" and q.skippable:
+        return _answer(s, q, SKIPPED, cfg)
+    if choice == "done":
+        return Outcome(s, [Toast(prompts.NOTICE["account_empty"])])
     return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
 
 
@@ -189,21 +231,25 @@ def _without(d: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 def _confirm(s: IntakeState, what: str, choice: str, cfg: Config) -> Outcome:
-    out = rights.confirm(s, what, choice, cfg)
+    out = rights.confirm(s, what, choice, cfg, go_on=lambda o, notice: _go_on(o, cfg, notice))
     if out is not None:
-        if out.action == "reask":
-            out.action = None
-            if out.state.state not in (NEW, ENDED, DONE):
-                return _reask(out, out.state, cfg)
         return out
     if what != "restart" or s.draft.get("confirm") != "restart" or choice not in ("yes", "no") or s.submitted:
         return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
     if choice == "no":
         kept = s.but(draft=_without(s.draft, "confirm"))
-        return _reask(Outcome(kept), kept, cfg, prompts.NOTICE["restart_kept"])
+        return _reask(Outcome(kept, [CloseLive(prompts.RESTART_NO)]), kept, cfg, prompts.NOTICE["restart_kept"])
     fresh = IntakeState(state=move(s.state, "restart", Move({})), suggested=s.suggested, language=s.language)
-    out = Outcome(fresh, restarted=True)
+    out = Outcome(fresh, [CloseLive(prompts.RESTART_YES), Restart()])
     return _ask(out, cfg, prompts.NOTICE["restarted"])
+
+
+def _go_on(out: Outcome, cfg: Config, notice: Msg) -> Outcome:
+    """After an interruption that changed nothing: the open question again, with `notice` on top."""
+    if out.state.state in (NEW, ENDED, DONE):
+        out.effects.append(Send(Reply((notice,))))
+        return out
+    return _reask(out, out.state, cfg, notice)
 
 
 def _choose_language(s: IntakeState, q: Question, lang: str, cfg: Config) -> Outcome:
@@ -223,7 +269,7 @@ def _choose_language(s: IntakeState, q: Question, lang: str, cfg: Config) -> Out
     reviewing = s.reviewing or (s.resume == "summary" and dest != "summary")
     draft = s.draft if dest == s.resume else _draft_for(dest, s)
     nxt = s.but(language=lang, answers=answers, state=dest, resume=None, reviewing=reviewing, draft=draft)
-    out = Outcome(nxt, [CloseLive(language_name(lang))], answered=[("language", lang)])
+    out = Outcome(nxt, [CloseLive(language_name(lang)), RecordAnswer("language", lang)])
     return _reask(out, nxt, cfg)
 
 
@@ -234,15 +280,23 @@ def _summary_press(s: IntakeState, choice: str, cfg: Config) -> Outcome:
             # a question that became due by an edit is still open: ask it before sending
             ask = s.but(state=missing, reviewing=True, draft=_draft_for(missing, s))
             return _ask(Outcome(ask, [CloseLive()]), cfg, prompts.NOTICE["answer_first"])
-        out = Outcome(s.but(state=move(s.state, "submit", Move(s.answers)), draft={}), submit=True)
-        out.effects.append(CloseLive(P_("button", "Send my answers ✓")))
-        return out
+        done = s.but(state=move(s.state, "submit", Move(s.answers)), draft={})
+        return Outcome(done, [CloseLive(summary.SUBMIT), Submit()])
     if choice.startswith("edit_"):
-        target = choice.removeprefix("edit_")
-        if target in prompts.EDITABLE and target in s.answers:
-            dest = move(s.state, "edit", Move(s.answers, target=target))
+        # the spec's edit button: works whichever keyboard of the summary is showing
+        target = by_id(choice.removeprefix("edit_"))
+        if target is not None and target.editable and target.id in s.answers:
+            dest = move(s.state, "edit", Move(s.answers, target=target.id))
             out = Outcome(s.but(state=dest, reviewing=True, draft=_draft_for(dest, s)), [CloseLive()])
             return _ask(out, cfg)
+    if choice.startswith("group_"):
+        # a group's questions, each with its own edit button, in place of the groups
+        groups = dict((g.id, qs) for g, qs in summary.editable_groups(s))
+        group = choice.removeprefix("group_")
+        if group in groups:
+            shown = s.but(draft=s.draft | {"group": group})
+            return Outcome(shown, [UpdateLiveKeyboard(summary.keyboard(shown)),
+                                   Toast(prompts.NOTICE["choose_answer"])])
     return Outcome(s, [Toast(prompts.NOTICE["bad_button"])])
 
 
@@ -261,7 +315,7 @@ def _toggle(s: IntakeState, q: Question, choice: str, cfg: Config) -> Outcome:
             return Outcome(s, [Toast(prompts.NOTICE["choose_one"])])
         ordered = [c for c in q.all_choices if c in selected]
         out = _answer(s, q, ordered, cfg)
-        if q.id == "urgent_needs" and any(c not in ("none", DONT_KNOW) for c in ordered):
+        if q.urgent and any(c not in ("none", DONT_KNOW) for c in ordered):
             # the emergency contacts come at once, before the next question
             ask_next = out.effects.pop()
             out.effects.append(Send(prompts.emergency(ordered, cfg)))
@@ -297,14 +351,13 @@ def _answer(s: IntakeState, q: Question, value: Any, cfg: Config) -> Outcome:
     answers = prune(s.answers | {q.id: value})
     texts = {k: v for k, v in s.texts.items() if k in answers}
     answered = s.but(answers=answers, texts=texts, draft={})
-    out = Outcome(answered, [CloseLive(prompts.answer_label(q.id, value, answered))])
-    out.answered.append((q.id, value))
-    if q.id in CONSENT_QUESTIONS:
-        out.consents.append((q.id, str(value), q.prompt))
-    if (q.id, value) in (("privacy", "stop"), ("consent_store", "no")):
-        out.state = IntakeState(state=ENDED)
-        out.erase = True
-        out.effects.append(Send(prompts.goodbye(q.id, cfg)))
+    out = Outcome(answered, [CloseLive(prompts.answer_label(q.id, value, answered)), RecordAnswer(q.id, value)])
+    if q.consent is not None:
+        out.effects.append(RecordConsent(q.id, str(value), q.prompt))
+    if isinstance(value, str) and value in q.ends_on:
+        # Nothing is kept; the goodbye is still said in the language the person chose.
+        out.state = ended(s)
+        out.effects += [Send(prompts.goodbye(q.id, cfg)), Erase()]
         return out
     if s.reviewing:
         dest = move(q.id, "review", Move(answers))
@@ -343,51 +396,11 @@ def _text(s: IntakeState, q: Question, text: str, cfg: Config) -> Outcome:
 
 def _media(s: IntakeState, q: Question, m: Media, cfg: Config) -> Outcome:
     if q.kind is Kind.ACCOUNT and m.kind in ("voice", "audio", "photo", "document", "video", "video_note"):
-        return _add_entry(s, _entry(m))
+        return _add_entry(s, entry_of(m))
     key = "text_only" if q.kind in (Kind.MUNICIPALITY, Kind.COUNT, Kind.PHONE) else "no_media_here"
     return _reask(Outcome(s), s, cfg, prompts.NOTICE[key])
 
 
-def _entry(event: Event) -> dict[str, Any]:
-    if isinstance(event, Text):
-        return {"text": clean_text(event.text)}
-    if isinstance(event, Media):
-        entry: dict[str, Any] = {"file": event.kind, "file_id": event.file_id}
-        for key in ("file_unique_id", "file_name", "mime_type", "size"):
-            if getattr(event, key) is not None:
-                entry[key] = getattr(event, key)
-        if event.caption:
-            entry["caption"] = clean_text(event.caption)
-        return entry
-    return {}
-
-
 def _add_entry(s: IntakeState, entry: dict[str, Any]) -> Outcome:
-    entries = [*s.draft.get("entries", ()), entry]
-    drafted = s.but(draft=s.draft | {"entries": entries})
-    out = Outcome(drafted, [Send(prompts.account_ack(len(entries), drafted), prompt=True)])
-    out.account_entry = entry
-    return out
-
-
-def parse_count(text: str) -> int | None:
-    digits = text.strip()
-    if not digits.isdecimal():  # int() would also take "1_0" or " +3"
-        return None
-    try:
-        n = int(digits)  # int() reads every script's decimal digits (Arabic-Indic, Persian ...)
-    except ValueError:
-        return None
-    return n if 1 <= n <= _MAX_COUNT else None
-
-
-def parse_phone(text: str) -> str | None:
-    if len(text) > 40:
-        return None
-    try:
-        number = phonenumbers.parse(text, "SE")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    drafted = s.but(draft=s.draft | {"entries": [*s.draft.get("entries", ()), entry]})
+    return Outcome(drafted, [Send(prompts.account_ack(len(_account_entries(drafted)), drafted), prompt=True)])

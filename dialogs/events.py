@@ -1,30 +1,42 @@
 """The small values that flow in and out of the dialog: events, the intake's state, and effects.
 
 The shells (Telegram, console) translate what arrives into these events at the edge, so the dialog
-never sees a python-telegram-bot `Update`; the dialog answers with effects that only the shell
-turns into messages.
+never sees a python-telegram-bot `Update`. The dialog answers with typed effects: effects on the chat,
+which only the shell turns into messages, and effects on the record, which the service carries out in
+the update's one transaction. Nothing is said with strings that a typo could silently break.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal, TypeVar
 
-from dialogs.i18n import Msg
+from dialogs.i18n import Msg, nav_arrow, render
 
 __all__ = [
     "Button",
+    "ChatEffect",
     "CloseLive",
     "Command",
     "Config",
     "Effect",
+    "Erase",
     "Event",
     "IntakeState",
     "Media",
+    "NoteOnCase",
     "Outcome",
     "Press",
+    "QuickExit",
+    "Reassess",
+    "RecordAnswer",
+    "RecordConsent",
+    "RecordEffect",
     "Reply",
+    "Restart",
     "Send",
+    "ShowMyData",
+    "Submit",
     "Text",
     "Toast",
     "UpdateLiveKeyboard",
@@ -110,11 +122,19 @@ class Config:
     staff_chat_id: str | None = None  # where new referrals are announced (no personal data)
 
 
-# ---------------------------------------------------------------- effects (what the shell does)
+# ---------------------------------------------------------------- effects on the chat (the shell renders them)
 @dataclass(frozen=True)
 class Button:
     data: str
     label: Msg | str  # a str is shown as it is (e.g. a language's own name, a municipality)
+    # A navigation button's direction: its arrow is drawn at render time, pointing the reading direction
+    # of the person's language (a "back" arrow points right in Arabic, Persian, Dari, Sorani and Pashto).
+    nav: Literal["back", "forward"] | None = None
+
+    def text(self, language: str) -> str:
+        """The button as shown in `language`."""
+        shown = self.label if isinstance(self.label, str) else render(self.label, language)
+        return f"{nav_arrow(self.nav, language)} {shown}" if self.nav else shown
 
 
 @dataclass(frozen=True)
@@ -150,18 +170,81 @@ class Toast:
     msg: Msg
 
 
-Effect = Send | CloseLive | UpdateLiveKeyboard | Toast
+ChatEffect = Send | CloseLive | UpdateLiveKeyboard | Toast
+
+
+# ---------------------------------------------------------------- effects on the record (the service does them)
+@dataclass(frozen=True)
+class RecordAnswer:
+    """An answer given (or corrected): it goes into the answer history with its time."""
+
+    question: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class RecordConsent:
+    """A consent decision (samtycke), stored with the exact text shown."""
+
+    consent: str
+    value: str  # yes / no
+    shown: Msg
+
+
+@dataclass(frozen=True)
+class Submit:
+    """The intake is finished: create the referral (ärende) and tell the person its reference."""
+
+
+@dataclass(frozen=True)
+class Erase:
+    """Forget the person entirely (declined, or /delete before submission)."""
+
+
+@dataclass(frozen=True)
+class Restart:
+    """Start over: the answer history of this intake goes with the answers."""
+
+
+@dataclass(frozen=True)
+class NoteOnCase:
+    """The person wrote or sent something after submission: it belongs to the case."""
+
+    entry: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Reassess:
+    """The answers of a submitted case changed (a consent withdrawn, erasure asked for)."""
+
+    why: Literal["consent_withdrawn", "erasure_requested"]
+
+
+@dataclass(frozen=True)
+class QuickExit:
+    """Delete this conversation from the chat as far as Telegram allows (/exit); keep what is stored."""
+
+
+@dataclass(frozen=True)
+class ShowMyData:
+    """Send what is stored about the person (/mydata): readable, and as a file."""
+
+
+RecordEffect = RecordAnswer | RecordConsent | Submit | Erase | Restart | NoteOnCase | Reassess | QuickExit | ShowMyData
+Effect = ChatEffect | RecordEffect
+E = TypeVar("E", bound=Effect)
 
 
 @dataclass
 class Outcome:
+    """The dialog's answer to one event: the new state, and what to do, in order."""
+
     state: IntakeState
     effects: list[Effect] = field(default_factory=list)
-    answered: list[tuple[str, Any]] = field(default_factory=list)  # for the answer history
-    consents: list[tuple[str, str, Msg]] = field(default_factory=list)  # consent, yes/no, text shown
-    submit: bool = False
-    erase: bool = False  # forget the person entirely (declined before giving anything)
-    restarted: bool = False
-    account_entry: dict[str, Any] | None = None  # an entry added to the account
-    # Work that needs stored data, for the service: mydata, mydata_empty, exit, reassess, erasure_request
-    action: str | None = None
+
+    def of(self, kind: type[E]) -> list[E]:
+        """The effects of one kind, in order."""
+        return [e for e in self.effects if isinstance(e, kind)]
+
+    def has(self, kind: type[Effect]) -> bool:
+        return any(isinstance(e, kind) for e in self.effects)

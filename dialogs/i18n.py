@@ -36,6 +36,7 @@ __all__ = [
     "clean_text",
     "isolate",
     "language_name",
+    "nav_arrow",
     "render",
     "show",
     "translations",
@@ -190,6 +191,14 @@ def render(msg: Msg, language: str) -> str:
     except (KeyError, IndexError, ValueError):
         # A broken translation must not silence the bot: fall back to the source text.
         return msg.msgid.format(**values)
+
+
+def nav_arrow(direction: str, language: str) -> str:
+    """The arrow of a navigation button, pointing the way it goes in the language's reading direction:
+    "back" points left in left-to-right languages and right in right-to-left ones (the arrows are not
+    mirrored by the bidirectional algorithm, so the choice is made here, not in the catalogs)."""
+    backwards = (direction == "back") != (language in RTL_LANGUAGES)
+    return "◀" if backwards else "▶"
 
 
 def show(value: Msg | str, language: str) -> str:

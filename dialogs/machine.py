@@ -66,7 +66,7 @@ def _targets(qid: str):
 
 def _transitions() -> list[dict[str, Any]]:
     asked = [q for q in QUESTIONS if q.id != "summary"]
-    editable = [q for q in asked if q.id not in ("language", "privacy", "consent_store")]
+    editable = [q for q in asked if q.editable]
     out: list[dict[str, Any]] = [{"trigger": "begin", "source": NEW, "dest": "language"}]
     for i, q in enumerate(QUESTIONS):
         later = QUESTIONS[i + 1 :]
@@ -120,7 +120,8 @@ def diagram() -> str:
     for i, q in enumerate(QUESTIONS):
         if q.when.reads() and 0 < i < len(QUESTIONS) - 1:
             lines.append(f'    {QUESTIONS[i - 1].id} -. "{q.id} not asked" .-> {QUESTIONS[i + 1].id}')
-    lines.append('    privacy -- "stop" --> ended')
-    lines.append('    consent_store -- "no" --> ended')
+    for q in QUESTIONS:
+        for answer in sorted(q.ends_on):
+            lines.append(f'    {q.id} -- "{answer}" --> ended')
     lines.append("    summary -- submit --> done")
     return "\n".join(lines) + "\n"

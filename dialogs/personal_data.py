@@ -54,8 +54,8 @@ def my_data(db: Session, writer: Outbox, *, person: Person, intake: Intake, lang
         lines.append(N_("Your case number is {reference}.", reference=intake.reference))
     state = writer.state_of(intake)
     for q in QUESTIONS:
-        if q.id in prompts.TITLES and q.id in state.answers:
-            lines.append(N_("• {title}: {answer}", title=prompts.TITLES[q.id],
+        if q.title is not None and q.id in state.answers:
+            lines.append(N_("• {title}: {answer}", title=q.title,
                             answer=prompts.answer_label(q.id, state.answers[q.id], state)))
     lines.append(NN_("We have {n} message from this chat.", "We have {n} messages from this chat.",
                      len(transcript)))

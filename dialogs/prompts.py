@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from casework import municipalities
-from dialogs import privacy
 from dialogs.events import Button, Config, IntakeState, Reply
 from dialogs.i18n import N_, NN_, P_, Msg, language_name
-from dialogs.questions import DONT_KNOW, QUESTIONS, SKIPPED, Kind, Question, by_id
+from dialogs.questions import DONT_KNOW, QUESTIONS, Kind, Question, by_id
+from dialogs.summary import answer_label, summary
 
 __all__ = [
     "EDITABLE",
@@ -23,11 +23,15 @@ __all__ = [
     "STANDARD_REPLIES",
     "TITLES",
     "account_ack",
+    "account_so_far",
     "answer_label",
     "candidates",
     "caseworker_header",
     "emergency",
+    "failed",
     "help_reply",
+    "more",
+    "privacy_more",
     "question",
     "submitted",
     "summary",
@@ -58,45 +62,25 @@ NOTICE: dict[str, Msg] = {
     "restarted": N_("We start again from the beginning."),
     "already_submitted": N_("Your answers are already sent. You can still write to us here."),
     "start_first": N_("This conversation has ended. Write /start to begin again."),
+    "choose_answer": N_("Choose the answer you want to change."),
     "private_only": N_(
         "I work only in private chats. Please write to me directly, not in a group."
     ),
 }
 
-# Short names of the questions, for the summary and its edit buttons.
-TITLES: dict[str, Msg] = {
-    "urgent_needs": P_("title", "Help today"),
-    "moved_from": P_("title", "Moved from"),
-    "moved_when": P_("title", "Moved when"),
-    "years_there": P_("title", "Years there"),
-    "had_support": P_("title", "Help from social services"),
-    "support_types": P_("title", "Kind of help"),
-    "establishment": P_("title", "Establishment programme"),
-    "lease_type": P_("title", "Rental contract"),
-    "lease_ended": P_("title", "Why you left"),
-    "pushed_how": P_("title", "Before the move"),
-    "understood": P_("title", "Understood the move"),
-    "receiving_contacted": P_("title", "Contact with {town}"),
-    "household": P_("title", "Who moved with you"),
-    "children_count": P_("title", "Children"),
-    "housing_now": P_("title", "Home now"),
-    "housing_problems": P_("title", "Problems with the home"),
-    "rent_ability": P_("title", "Can pay the rent"),
-    "landlord_checked": P_("title", "Landlord asked about income"),
-    "wish": P_("title", "Your wish"),
-    "account": P_("title", "Your story"),
-    "consent_contact": P_("title", "May contact the other municipality"),
-    "consent_home_visit": P_("title", "Home visit"),
-    "contact": P_("title", "How to reach you"),
-    "contact_phone": P_("title", "Phone number"),
-    "guardian": P_("title", "God man or förvaltare"),
-    "interpreter": P_("title", "Interpreter"),
-}
-EDITABLE = tuple(TITLES)
+# The questions' short names and which may be changed from the summary: both are fields of the
+# question table; these mappings are kept for the shells that look them up by id.
+TITLES: dict[str, Msg] = {q.id: q.title for q in QUESTIONS if q.title is not None}
+EDITABLE = tuple(q.id for q in QUESTIONS if q.editable)
 
 
 def _b(qid: str, choice: str, label: Msg | str) -> Button:
     return Button(f"q:{qid}:{choice}", label)
+
+
+def _back(qid: str) -> Button:
+    # the arrow is drawn when the button is rendered, pointing the person's reading direction
+    return Button(f"q:{qid}:back", P_("button", "Back"), nav="back")
 
 
 def _nav(q: Question, s: IntakeState, *, done: bool = False, skip: bool | None = None) -> tuple[Button, ...]:
@@ -106,7 +90,7 @@ def _nav(q: Question, s: IntakeState, *, done: bool = False, skip: bool | None =
     if q.skippable if skip is None else skip:
         row.append(_b(q.id, "skip", P_("button", "Skip")))
     if s.path or s.reviewing:
-        row.append(_b(q.id, "back", P_("button", "◀ Back")))
+        row.append(_back(q.id))
     return tuple(row)
 
 
@@ -123,7 +107,10 @@ def question(q: Question, s: IntakeState, cfg: Config, notice: Msg | None = None
         ordered = hinted + [lang for lang in langs if lang not in hinted]
         buttons = [_b(q.id, lang, language_name(lang)) for lang in ordered]
         rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
-        greeting = () if s.language else (N_("Hello! This is the social services of {town} municipality."),)
+        # the social services' number is in the very first message, for everyone
+        greeting = () if s.language else (
+            N_("Hello! This is the social services of {town} municipality, phone {phone}.",
+               phone=cfg.social_services_phone),)
         return Reply((*texts, *greeting, q.prompt), rows)
     if q.kind is Kind.SUMMARY:
         return summary(s, notice)
@@ -139,12 +126,19 @@ def question(q: Question, s: IntakeState, cfg: Config, notice: Msg | None = None
         extra = (_b(q.id, DONT_KNOW, q.label(DONT_KNOW)),) if q.dont_know else ()
         return Reply((*texts, q.prompt), _rows(extra, _nav(q, s)))
     if q.kind is Kind.ACCOUNT:
+        told = account_so_far(s)
+        if told:  # never replaced: what comes now is added to it
+            more = NN_(
+                "Your story so far: {n} message. Send more to add to it, then press Done.",
+                "Your story so far: {n} messages. Send more to add to it, then press Done.",
+                len(told),
+            )
+            return Reply((*texts, more), _rows(_nav(q, s, done=True, skip=False)))
         return Reply((*texts, q.prompt), _rows(_nav(q, s)))
     choices = [(_b(q.id, c, q.label(c)),) for c in q.all_choices]
-    body: tuple[Msg, ...] = (q.prompt,)
-    if q.id == "privacy":  # the whole short notice, with the municipality's settings
+    if q.more is not None:
         choices.insert(1, (_b(q.id, "more", P_("privacy", "Read more")),))
-        body = privacy.notice(cfg)
+    body = q.body(cfg) if q.body is not None else (q.prompt,)
     return Reply((*texts, *body), _rows(*choices, _nav(q, s)))
 
 
@@ -166,6 +160,12 @@ def candidates(codes: list[str], typed: str, s: IntakeState, notice: Msg | None 
     return Reply(texts, _rows(*rows, _nav(q, s)))
 
 
+def account_so_far(s: IntakeState) -> list[dict[str, Any]]:
+    """The entries of the account already given (an edit from the summary adds to them)."""
+    told = s.answers.get("account")
+    return list(told) if isinstance(told, list) else []
+
+
 def account_ack(count: int, s: IntakeState) -> Reply:
     q = by_id("account")
     assert q is not None
@@ -177,61 +177,19 @@ def account_ack(count: int, s: IntakeState) -> Reply:
     return Reply((text,), _rows(_nav(q, s, done=True, skip=False)))
 
 
-def answer_label(qid: str, value: Any, s: IntakeState) -> Msg | str:
-    """An answer as the person sees it in the summary and under an answered question."""
-    q = by_id(qid)
-    if q is None:
-        return str(value)
-    if value == SKIPPED:
-        return q.label(SKIPPED)
-    if value == DONT_KNOW:
-        return q.label(DONT_KNOW)
-    if q.kind is Kind.LANGUAGE:
-        return language_name(str(value))
-    if q.kind is Kind.MULTI and isinstance(value, list):
-        labels = [q.label(c) for c in value if c in q.all_choices]
-        return _join(labels)
-    if q.kind is Kind.MUNICIPALITY:
-        if value == "other":
-            return N_("Another place: {typed}", typed=s.texts.get(qid, ""))
-        found = municipalities.by_code(str(value))
-        return found.name if found else str(value)
-    if q.kind is Kind.COUNT:
-        n = int(value)
-        return NN_("{n} child", "{n} children", n)
-    if q.kind is Kind.ACCOUNT and isinstance(value, list):
-        return NN_("{n} message", "{n} messages", len(value))
-    if q.kind is Kind.PHONE:
-        return N_("{phone}", phone=str(value))
-    if value in q.labels:
-        return q.labels[value]
-    return str(value)
-
-
-def _join(labels: list[Msg]) -> Msg:
-    out: Msg = labels[0] if labels else P_("choice", "Nothing chosen")
-    for more in labels[1:]:
-        out = N_("{first}, {second}", first=out, second=more)
-    return out
-
-
-def summary(s: IntakeState, notice: Msg | None = None) -> Reply:
-    lines: list[Msg] = []
-    buttons: list[Button] = []
-    for q in QUESTIONS:
-        if q.id in TITLES and q.id in s.answers:
-            lines.append(N_("• {title}: {answer}", title=TITLES[q.id], answer=answer_label(q.id, s.answers[q.id], s)))
-            buttons.append(_b("summary", f"edit_{q.id}", N_("✏️ {title}", title=TITLES[q.id])))
-    rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
-    rows.insert(0, (_b("summary", "submit", P_("button", "Send my answers ✓")),))
-    head = by_id("summary").prompt  # type: ignore[union-attr]
-    texts = (notice, head, *lines) if notice else (head, *lines)
-    return Reply(texts, _rows(*rows, (_b("summary", "back", P_("button", "◀ Back")),)))
-
-
 def privacy_more(cfg: Config) -> Reply:
-    """The "Read more" of the privacy notice: only what the short notice did not say (dialogs/privacy.py)."""
-    return Reply(privacy.more(cfg))
+    """The "Read more" text of the privacy notice alone (dialogs/privacy.py)."""
+    q = by_id("privacy")
+    assert q is not None and q.more is not None
+    return Reply(q.more(cfg))
+
+
+def more(q: Question, s: IntakeState, cfg: Config) -> Reply:
+    """ "Read more": the full text, and the question's own buttons again below it (no second Read more)."""
+    assert q.more is not None
+    choices = [(_b(q.id, c, q.label(c)),) for c in q.all_choices]
+    return Reply(q.more(cfg), _rows(*choices, _nav(q, s)))
+
 
 def emergency(needs: list[str], cfg: Config) -> Reply:
     texts: list[Msg] = [
@@ -292,6 +250,15 @@ def submitted(reference: str, cfg: Config) -> Reply:
     )
 
 
+def failed(cfg: Config) -> Msg:
+    """When a message could not be processed even after several tries (an error on our side)."""
+    return N_(
+        "Sorry, something went wrong on our side and we could not take your last message. Please send it "
+        "again. If it happens again, call social services in {town}: {phone}.",
+        phone=cfg.social_services_phone,
+    )
+
+
 def added_to_case(reference: str) -> Reply:
     return Reply((N_("Thank you. We have added this to your case {reference}.", reference=reference),))
 
@@ -315,15 +282,13 @@ def help_reply(cfg: Config) -> Reply:
     )
 
 
+RESTART_YES, RESTART_NO = P_("restart", "Yes, start again"), P_("restart", "No, go on")
+
+
 def confirm_restart() -> Reply:
     return Reply(
         (N_("Do you want to delete your answers and start again from the beginning?"),),
-        (
-            (
-                Button("c:restart:yes", P_("restart", "Yes, start again")),
-                Button("c:restart:no", P_("restart", "No, go on")),
-            ),
-        ),
+        ((Button("c:restart:yes", RESTART_YES), Button("c:restart:no", RESTART_NO)),),
     )
 
 

@@ -7,18 +7,29 @@ choice ids are stored, exported and pressed by outside programs, so they never c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from casework import rules
 from dialogs import privacy
+from dialogs.conditions import (
+    ALWAYS,
+    AllOf,
+    Answered,
+    AnswerIn,
+    AnswerNotIn,
+    Assessed,
+    Condition,
+    HasAnyExcept,
+)
+from dialogs.events import Config
 from dialogs.i18n import N_, P_, Msg
 
 __all__ = [
     "ALWAYS",
     "DONT_KNOW",
+    "GROUPS",
     "QUESTIONS",
     "SKIPPED",
     "AllOf",
@@ -27,6 +38,7 @@ __all__ = [
     "Answered",
     "Assessed",
     "Condition",
+    "Group",
     "HasAnyExcept",
     "Kind",
     "Question",
@@ -50,109 +62,24 @@ class Kind(StrEnum):
     SUMMARY = "summary"  # all answers, edit buttons, submit
 
 
-# --- when a question is asked: small conditions on earlier answers, data rather than code -----------
-class Condition:
-    def holds(self, answers: Mapping[str, Any]) -> bool:  # pragma: no cover - interface
-        raise TypeError
-
-    def reads(self) -> tuple[str, ...]:
-        return ()
 
 
 @dataclass(frozen=True)
-class _Always(Condition):
-    def holds(self, answers: Mapping[str, Any]) -> bool:
-        return True
+class Group:
+    """A heading of the summary: its answers are listed under it, and one button edits them."""
+
+    id: str
+    heading: Msg
 
 
-@dataclass(frozen=True)
-class AnswerIn(Condition):
-    """The answer to `question` is one of `values`."""
-
-    question: str
-    values: frozenset[str]
-
-    def holds(self, answers: Mapping[str, Any]) -> bool:
-        return answers.get(self.question) in self.values
-
-    def reads(self) -> tuple[str, ...]:
-        return (self.question,)
-
-
-@dataclass(frozen=True)
-class AnswerNotIn(Condition):
-    """The answer to `question` is anything but `values` (also: not answered)."""
-
-    question: str
-    values: frozenset[str]
-
-    def holds(self, answers: Mapping[str, Any]) -> bool:
-        return answers.get(self.question) not in self.values
-
-    def reads(self) -> tuple[str, ...]:
-        return (self.question,)
-
-
-@dataclass(frozen=True)
-class HasAnyExcept(Condition):
-    """The multi-select answer to `question` holds a choice other than `values`."""
-
-    question: str
-    values: frozenset[str]
-
-    def holds(self, answers: Mapping[str, Any]) -> bool:
-        chosen = answers.get(self.question)
-        return isinstance(chosen, list) and any(c not in self.values for c in chosen)
-
-    def reads(self) -> tuple[str, ...]:
-        return (self.question,)
-
-
-@dataclass(frozen=True)
-class Answered(Condition):
-    """`question` was answered (a question that depends on it is asked only then)."""
-
-    question: str
-
-    def holds(self, answers: Mapping[str, Any]) -> bool:
-        return self.question in answers
-
-    def reads(self) -> tuple[str, ...]:
-        return (self.question,)
-
-
-@dataclass(frozen=True)
-class AllOf(Condition):
-    """Every one of `parts` holds."""
-
-    parts: tuple[Condition, ...]
-
-    def holds(self, answers: Mapping[str, Any]) -> bool:
-        return all(p.holds(answers) for p in self.parts)
-
-    def reads(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(q for p in self.parts for q in p.reads()))
-
-
-@dataclass(frozen=True)
-class Assessed(Condition):
-    """The assessment of the answers so far (casework.rules, the current rule table) finds any of `facts`.
-
-    `facts` are ids the assessment establishes: signal ids (`S_housing_bad`) or `likely_dumping`. The
-    question table asks the assessment rather than repeating its rules, so a new rules version
-    changes what is asked without a change here.
-    """
-
-    facts: frozenset[str]
-
-    def holds(self, answers: Mapping[str, Any]) -> bool:
-        return bool(self.facts & rules.holding(answers))
-
-    def reads(self) -> tuple[str, ...]:
-        return rules.signal_reads()
-
-
-ALWAYS: Condition = _Always()
+# The summary's groups, in the order it shows them (each question says which group it is in).
+GROUPS: tuple[Group, ...] = (
+    Group("move", P_("group", "Your move")),
+    Group("support", P_("group", "Help before the move")),
+    Group("now", P_("group", "Your situation now")),
+    Group("story", P_("group", "Your wish and your story")),
+    Group("contact", P_("group", "Contact and consents")),
+)
 
 
 @dataclass(frozen=True)
@@ -167,6 +94,17 @@ class Question:
     when: Condition = ALWAYS
     # Translators' hint shown under the question, e.g. what a Swedish term means.
     hint: Msg | None = None
+    # --- what the summary, /mydata, the staff view and the catalogs need
+    title: Msg | None = None  # its short name (the summary, /mydata, the staff view)
+    group: str | None = None  # the summary group it is listed and edited under
+    editable: bool = False  # the person may change it from the summary (spec section 2, "Editing")
+    consent: Msg | None = None  # the answer is a consent (samtycke); what it is to, as /consents lists it
+    # --- each question's special handling
+    ends_on: frozenset[str] = frozenset()  # answers that end the intake and erase everything
+    # the message says more than the prompt, with the deployment's settings (the privacy notice)
+    body: Callable[[Config], tuple[Msg, ...]] | None = None
+    more: Callable[[Config], tuple[Msg, ...]] | None = None  # "Read more" (q:<id>:more), then the question
+    urgent: bool = False  # any choice but none/dont_know shows the emergency contacts at once
 
     @property
     def all_choices(self) -> tuple[str, ...]:
@@ -185,6 +123,11 @@ def _q(qid: str, kind: Kind, prompt: Msg, labels: Mapping[str, Msg] | None = Non
     return Question(qid, kind, prompt, choices=tuple(labels), labels=labels, **kw)
 
 
+def _in(group: str, title: Msg) -> dict[str, Any]:
+    """Listed in the summary under `group`, as `title`, and editable from there."""
+    return {"group": group, "title": title, "editable": True}
+
+
 _YES_NO = {"yes": P_("choice", "Yes"), "no": P_("choice", "No")}
 # Spec rows 16-17: the rent questions only for someone who has a rent of their own to pay.
 _OWN_RENT = AnswerNotIn("housing_now", frozenset({"friends", "temporary", "no_place"}))
@@ -197,6 +140,9 @@ QUESTIONS: tuple[Question, ...] = (
         privacy.NOTICE[0],  # the whole short notice is dialogs/privacy.py, shown with the settings
         {"continue": P_("privacy", "Continue"), "stop": P_("privacy", "Stop, delete my answers")},
         dont_know=False,
+        ends_on=frozenset({"stop"}),
+        body=privacy.notice,  # the whole short notice (dialogs/privacy.py), with the municipality's settings
+        more=privacy.more,  # only what the short notice did not say
     ),
     _q(
         "consent_store",
@@ -207,6 +153,8 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         {"yes": P_("consent_store", "Yes, go on"), "no": P_("consent_store", "No")},
         dont_know=False,
+        consent=P_("consent", "To go on and tell us what happened"),
+        ends_on=frozenset({"no"}),
     ),
     _q(
         "urgent_needs",
@@ -219,11 +167,14 @@ QUESTIONS: tuple[Question, ...] = (
             "health": P_("urgent_needs", "Health care"),
             "none": P_("urgent_needs", "None of these"),
         },
+        **_in("now", P_("title", "Help today")),
+        urgent=True,
     ),
     Question(
         "moved_from",
         Kind.MUNICIPALITY,
         N_("Which municipality did you live in before you came to {town}? Write its name."),
+        **_in("move", P_("title", "Moved from")),
     ),
     _q(
         "moved_when",
@@ -235,6 +186,7 @@ QUESTIONS: tuple[Question, ...] = (
             "3_12m": P_("moved_when", "3–12 months ago"),
             "gt_12m": P_("moved_when", "More than a year ago"),
         },
+        **_in("move", P_("title", "Moved when")),
     ),
     _q(
         "years_there",
@@ -246,12 +198,14 @@ QUESTIONS: tuple[Question, ...] = (
             "2_5y": P_("years_there", "2–5 years"),
             "gt_5y": P_("years_there", "More than 5 years"),
         },
+        **_in("move", P_("title", "Years there")),
     ),
     _q(
         "had_support",
         Kind.CHOICE,
         N_("Before you moved, did you get help from social services (socialtjänsten) in that municipality?"),
         _YES_NO,
+        **_in("support", P_("title", "Help from social services")),
     ),
     _q(
         "support_types",
@@ -267,6 +221,7 @@ QUESTIONS: tuple[Question, ...] = (
             "other_care": P_("support_types", "Other care"),
         },
         when=AnswerIn("had_support", frozenset({"yes"})),
+        **_in("support", P_("title", "Kind of help")),
     ),
     _q(
         "establishment",
@@ -280,6 +235,7 @@ QUESTIONS: tuple[Question, ...] = (
             "ongoing": P_("establishment", "Yes, it is still going on"),
             "no": P_("establishment", "No"),
         },
+        **_in("support", P_("title", "Establishment programme")),
     ),
     _q(
         "lease_type",
@@ -292,6 +248,7 @@ QUESTIONS: tuple[Question, ...] = (
             "private_sublet": P_("lease_type", "Renting from a private person"),
             "none": P_("lease_type", "No contract (lodger, homeless, shelter)"),
         },
+        **_in("move", P_("title", "Rental contract")),
     ),
     _q(
         "lease_ended",
@@ -304,6 +261,7 @@ QUESTIONS: tuple[Question, ...] = (
             "own_choice": P_("lease_ended", "I chose to move"),
             "other": P_("lease_ended", "Something else"),
         },
+        **_in("move", P_("title", "Why you left")),
     ),
     _q(
         "pushed_how",
@@ -318,6 +276,7 @@ QUESTIONS: tuple[Question, ...] = (
             "promised_better_help": P_("pushed_how", "They said I would get better help here"),
             "none": P_("pushed_how", "None of these"),
         },
+        **_in("move", P_("title", "Before the move")),
     ),
     _q(
         "understood",
@@ -329,12 +288,14 @@ QUESTIONS: tuple[Question, ...] = (
             "not_understood": P_("understood", "No, I did not understand"),
             "forced": P_("understood", "No, I was forced"),
         },
+        **_in("move", P_("title", "Understood the move")),
     ),
     _q(
         "receiving_contacted",
         Kind.CHOICE,
         N_("Did anyone from social services in {town} talk with you before you moved?"),
         _YES_NO,
+        **_in("move", P_("title", "Contact with {town}")),
     ),
     _q(
         "household",
@@ -347,6 +308,7 @@ QUESTIONS: tuple[Question, ...] = (
             "partner_children": P_("household", "My partner and children"),
             "other": P_("household", "Someone else"),
         },
+        **_in("now", P_("title", "Who moved with you")),
     ),
     Question(
         "children_count",
@@ -355,6 +317,7 @@ QUESTIONS: tuple[Question, ...] = (
         choices=("1", "2", "3", "4", "5", "6"),
         dont_know=False,
         when=AnswerIn("household", frozenset({"children", "partner_children"})),
+        **_in("now", P_("title", "Children")),
     ),
     _q(
         "housing_now",
@@ -367,6 +330,7 @@ QUESTIONS: tuple[Question, ...] = (
             "friends": P_("housing_now", "With friends or family"),
             "no_place": P_("housing_now", "I have no place to live"),
         },
+        **_in("now", P_("title", "Home now")),
     ),
     _q(
         "housing_problems",
@@ -381,6 +345,7 @@ QUESTIONS: tuple[Question, ...] = (
             "none": P_("housing_problems", "No problems"),
         },
         when=AnswerNotIn("housing_now", frozenset({"no_place"})),
+        **_in("now", P_("title", "Problems with the home")),
     ),
     _q(
         "rent_ability",
@@ -388,6 +353,7 @@ QUESTIONS: tuple[Question, ...] = (
         N_("Can you pay the rent with your own income?"),
         _YES_NO,
         when=_OWN_RENT,
+        **_in("now", P_("title", "Can pay the rent")),
     ),
     _q(
         "landlord_checked",
@@ -395,6 +361,7 @@ QUESTIONS: tuple[Question, ...] = (
         N_("Did the landlord ask about your income before you got the apartment?"),
         _YES_NO,
         when=_OWN_RENT,  # spec row 17: asked exactly when rent_ability is
+        **_in("now", P_("title", "Landlord asked about income")),
     ),
     _q(
         "wish",
@@ -405,6 +372,7 @@ QUESTIONS: tuple[Question, ...] = (
             "stay_with_support": P_("wish", "Stay in {town} and get support"),
             "undecided": P_("wish", "I have not decided"),
         },
+        **_in("story", P_("title", "Your wish")),
     ),
     Question(
         "account",
@@ -416,6 +384,7 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         dont_know=False,
         skippable=True,
+        **_in("story", P_("title", "Your story")),
     ),
     _q(
         "consent_contact",
@@ -426,6 +395,8 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         _YES_NO,
         dont_know=False,
+        **_in("contact", P_("title", "May contact the other municipality")),
+        consent=P_("consent", "To contact the municipality you came from"),
     ),
     _q(
         "consent_home_visit",
@@ -437,6 +408,8 @@ QUESTIONS: tuple[Question, ...] = (
         # (policy 2.3 asks for a visit in every established case)
         when=AllOf((AnswerNotIn("housing_now", frozenset({"no_place"})),
                     Assessed(frozenset({"S_housing_bad", "likely_dumping"})))),
+        **_in("contact", P_("title", "Home visit")),
+        consent=P_("consent", "A home visit"),
     ),
     _q(
         "contact",
@@ -447,6 +420,7 @@ QUESTIONS: tuple[Question, ...] = (
             "phone": P_("contact", "By phone"),
             "visit": P_("contact", "I will come to the office"),
         },
+        **_in("contact", P_("title", "How to reach you")),
     ),
     Question(
         "contact_phone",
@@ -454,12 +428,14 @@ QUESTIONS: tuple[Question, ...] = (
         N_("Write your phone number."),
         dont_know=False,
         when=AnswerIn("contact", frozenset({"phone"})),
+        **_in("contact", P_("title", "Phone number")),
     ),
     _q(
         "guardian",
         Kind.CHOICE,
         N_("Do you have a god man or förvaltare (a person appointed to help you with your affairs)?"),
         _YES_NO,
+        **_in("contact", P_("title", "God man or förvaltare")),
     ),
     _q(
         "interpreter",
@@ -467,6 +443,7 @@ QUESTIONS: tuple[Question, ...] = (
         N_("Do you want an interpreter when you meet us?"),
         _YES_NO,
         when=AnswerNotIn("language", frozenset({"sv"})),
+        **_in("contact", P_("title", "Interpreter")),
     ),
     Question("summary", Kind.SUMMARY, N_("Here are your answers. Check them before you send."), dont_know=False),
 )

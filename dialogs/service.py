@@ -22,23 +22,34 @@ from dialogs.events import (
     CloseLive,
     Command,
     Config,
+    Effect,
+    Erase,
     Event,
     IntakeState,
     Media,
+    NoteOnCase,
     Outcome,
     Press,
+    QuickExit,
+    Reassess,
+    RecordAnswer,
+    RecordConsent,
     Reply,
+    Restart,
     Send,
+    ShowMyData,
+    Submit,
     Text,
     Toast,
     UpdateLiveKeyboard,
 )
-from dialogs.i18n import N_, Msg, render, show
-from dialogs.machine import DONE, ENDED, NEW
+from dialogs.i18n import Msg, render, show
+from dialogs.machine import ENDED, NEW
 from storage import repo
-from storage.models import Intake
+from storage.models import Intake, Person
 
-__all__ = ["Handled", "Incoming", "OutOfOrder", "Outbox", "handle", "handle_group", "render_reply", "slow_down"]
+__all__ = ["Handled", "Incoming", "OutOfOrder", "Outbox", "apologise", "handle", "handle_group", "render_reply",
+           "slow_down"]
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +92,14 @@ def handle(db: Session, incoming: Incoming, cfg: Config, now: datetime) -> Handl
     intake = repo.get_intake(db, person_id=person.id) if person and person.id is not None else None
     before = _state_of(intake) if intake else IntakeState(suggested=_hint(incoming.language_hint))
     outcome = engine.step(before, incoming.event, cfg)
+    # Every reply, endings included, in the language the person chose (or Telegram's, before that).
+    language = outcome.state.shown_language
     writer = Outbox(db, incoming, now, intake)
     if intake is None and outcome.state.state in (NEW, ENDED):
         # Nothing to keep (a press on an old button, /help before starting): answer, store nothing.
-        writer.apply(outcome, outcome.state.shown_language)
-        if outcome.action == "exit":
+        writer.apply(outcome, language)
+        if outcome.has(QuickExit):
             personal_data.quick_exit(db, writer, intake=None, message_id=incoming.message_id, now=now)
-        elif outcome.action == "mydata_empty":
-            writer.send(Reply((N_("Nothing is stored about you."),)), outcome.state.shown_language, person_id=None,
-                        prompt=False)
         return Handled(state=outcome.state.state)
     if person is None:
         person = repo.get_or_add_person(db, channel=incoming.channel, external_id=incoming.external_id,
@@ -102,58 +112,96 @@ def handle(db: Session, incoming: Incoming, cfg: Config, now: datetime) -> Handl
         db.flush()
         writer.intake = intake
     assert intake.id is not None
-    language = outcome.state.shown_language
     _record_inbound(db, person.id, incoming.event, before.shown_language, now, incoming.message_id)
-    writer.forget = outcome.erase
+    writer.forget = outcome.has(Erase)
     writer.apply(outcome, language, person_id=person.id)
-    if outcome.erase:
+    if outcome.has(Erase):
         repo.erase_person(db, person_id=person.id)
         repo.forget_chat(db, channel=incoming.channel, chat_id=incoming.chat_id)
         log.info("intake erased at the person's request", extra={"person": person.id})
         return Handled(person_id=None, state=ENDED)
-    if outcome.restarted:
-        repo.clear_answer_records(db, intake_id=intake.id)
-    repo.add_answer_records(db, intake_id=intake.id, answered=outcome.answered, now=now)
-    for consent, value, shown in outcome.consents:
-        text = render(shown, language)
-        repo.add_consent(db, person_id=person.id, consent=consent, value=value, language=language,
-                         text_sha256=hashlib.sha256(text.encode()).hexdigest(), now=now)
-    state = outcome.state
-    reference = None
-    if outcome.submit:
-        referral = queue.submit(db, person_id=person.id, intake_id=intake.id, language=language,
-                                answers=state.answers, now=now)
-        reference = referral.reference
-        state = state.but(reference=reference)
-        if cfg.staff_chat_id:
-            _notify_staff(db, cfg.staff_chat_id, referral, now)
-        writer.send(prompts.submitted(reference, cfg), language, person_id=person.id, prompt=False)
-        intake.submitted_at = now
-    elif before.state == DONE and outcome.account_entry is not None and before.reference:
-        queue.note_person_message(db, reference=before.reference, now=now)
-        interpreting.announce_person_message(db, reference=before.reference, now=now)
-    if state.reference and outcome.action in ("reassess", "erasure_request"):
-        queue.reassess(db, reference=state.reference, answers=state.answers, now=now, actor="person",
-                       event="erasure_requested" if outcome.action == "erasure_request" else "consent_withdrawn")
+    work = _Work(db, cfg, now, person, intake, writer, language)
+    state = _stamped(outcome.state, now)
+    for effect in outcome.effects:
+        state = _record(effect, state, work)
     _store_state(intake, state, now)
     intake.reminders_sent = 0  # the person is here: the reminders count again from now
     intake.reminders_stopped = False
-    if outcome.action == "exit":
-        personal_data.quick_exit(db, writer, intake=intake, message_id=incoming.message_id, now=now)
-    elif outcome.action == "mydata":
-        personal_data.my_data(db, writer, person=person, intake=intake, language=language, now=now)
+    for effect in outcome.effects:
+        if isinstance(effect, QuickExit):
+            personal_data.quick_exit(db, writer, intake=intake, message_id=incoming.message_id, now=now)
+        elif isinstance(effect, ShowMyData):
+            personal_data.my_data(db, writer, person=person, intake=intake, language=language, now=now)
     person.language = state.language or person.language
     person.chat_id = incoming.chat_id
     person.updated_at = now
     db.add(intake)
     db.add(person)
-    return Handled(person_id=person.id, state=state.state, reference=reference)
+    return Handled(person_id=person.id, state=state.state, reference=work.submitted)
 
 
-def slow_down(db: Session, *, channel: str, external_id: str, chat_id: str, now: datetime) -> None:
+@dataclass
+class _Work:
+    """What carrying out the record effects of one update needs."""
+
+    db: Session
+    cfg: Config
+    now: datetime
+    person: Person
+    intake: Intake
+    writer: Outbox
+    language: str
+    submitted: str | None = None  # the reference, when this update submitted the intake
+
+
+def _record(effect: Effect, state: IntakeState, w: _Work) -> IntakeState:
+    """Carry out one effect on the record, in the update's transaction; the state it leaves."""
+    assert w.intake.id is not None and w.person.id is not None
+    match effect:
+        case RecordAnswer(question, value):
+            repo.add_answer_records(w.db, intake_id=w.intake.id, answered=[(question, value)], now=w.now)
+        case RecordConsent(consent, value, shown):
+            text = render(shown, w.language)
+            repo.add_consent(w.db, person_id=w.person.id, consent=consent, value=value, language=w.language,
+                             text_sha256=hashlib.sha256(text.encode()).hexdigest(), now=w.now)
+        case Restart():
+            repo.clear_answer_records(w.db, intake_id=w.intake.id)
+        case Submit():
+            referral = queue.submit(w.db, person_id=w.person.id, intake_id=w.intake.id, language=w.language,
+                                    answers=state.answers, now=w.now)
+            w.submitted = referral.reference
+            if w.cfg.staff_chat_id:
+                _notify_staff(w.db, w.cfg.staff_chat_id, referral, w.now)
+            w.writer.send(prompts.submitted(referral.reference, w.cfg), w.language, person_id=w.person.id,
+                          prompt=False)
+            w.intake.submitted_at = w.now
+            return state.but(reference=referral.reference)
+        case NoteOnCase() if state.reference:
+            queue.note_person_message(w.db, reference=state.reference, now=w.now)
+            interpreting.announce_person_message(w.db, reference=state.reference, now=w.now)
+        case Reassess(why) if state.reference:
+            queue.reassess(w.db, reference=state.reference, answers=state.answers, now=w.now, actor="person",
+                           event=why)
+    return state
+
+
+def _stamped(s: IntakeState, now: datetime) -> IntakeState:
+    """Each new entry of the account gets its time: the caseworker sees when each part was told."""
+    at = now.isoformat()
+    entries = s.draft.get("entries")
+    account = s.answers.get("account")
+    if isinstance(entries, list) and any("at" not in e for e in entries):
+        s = s.but(draft=s.draft | {"entries": [e if "at" in e else e | {"at": at} for e in entries]})
+    if isinstance(account, list) and any(isinstance(e, dict) and "at" not in e for e in account):
+        s = s.but(answers=s.answers | {"account": [e if "at" in e else e | {"at": at} for e in account]})
+    return s
+
+
+def slow_down(db: Session, *, channel: str, external_id: str, chat_id: str, now: datetime,
+              language_hint: str | None = None) -> None:
     """Ask a person who floods the chat to wait a moment (nothing they sent is dropped)."""
     person = repo.get_person(db, channel=channel, external_id=external_id)
-    language = (person.language if person else None) or "en"
+    language = _language_of(person, language_hint)
     reply = Reply((prompts.NOTICE["slow_down"],))
     repo.add_outbox(db, channel=channel, chat_id=chat_id, action="send", payload=render_reply(reply, language),
                     now=now)
@@ -162,16 +210,38 @@ def slow_down(db: Session, *, channel: str, external_id: str, chat_id: str, now:
                             data={"msgs": [m.to_json() for m in reply.texts]}, language=language, now=now)
 
 
+def apologise(db: Session, *, channel: str, external_id: str, chat_id: str, now: datetime, cfg: Config,
+              language_hint: str | None = None) -> None:
+    """An update failed again and again and is given up: say so, in the person's language, so that they
+    send it again rather than wait (the shell logs only the kind of error)."""
+    person = repo.get_person(db, channel=channel, external_id=external_id)
+    language = _language_of(person, language_hint)
+    reply = Reply((prompts.failed(cfg),))
+    repo.add_outbox(db, channel=channel, chat_id=chat_id, action="send", payload=render_reply(reply, language),
+                    now=now)
+    if person is not None and person.id is not None:
+        repo.add_transcript(db, person_id=person.id, direction="out", kind="message",
+                            data={"msgs": [m.to_json() for m in reply.texts]}, language=language, now=now)
+
+
 def handle_group(db: Session, *, chat_id: str, update_id: int | None, language_hint: str | None, answer: bool,
-                 now: datetime) -> bool:
-    """A message in a group: say once that the bot works in private chats; record nothing from it."""
+                 now: datetime, external_id: str | None = None) -> bool:
+    """A message in a group: say once that the bot works in private chats; record nothing from it.
+
+    The answer is in the language the writer chose in their private chat with the bot, if they have one.
+    """
     if update_id is not None and not repo.claim_inbox_update(db, update_id=update_id, now=now):
         return False
     if answer:
-        language = _hint(language_hint) or "en"
+        person = repo.get_person(db, channel="telegram", external_id=external_id) if external_id else None
+        language = _language_of(person, language_hint)
         repo.add_outbox(db, channel="telegram", chat_id=chat_id, action="send",
                         payload={"text": render(prompts.NOTICE["private_only"], language)}, now=now)
     return True
+
+
+def _language_of(person: Person | None, language_hint: str | None) -> str:
+    return (person.language if person else None) or _hint(language_hint) or "en"
 
 
 def _notify_staff(db: Session, chat_id: str, referral: Any, now: datetime) -> None:
@@ -254,7 +324,7 @@ def _text(texts: tuple[Msg, ...] | list[Msg], language: str) -> str:
 
 def _keyboard(buttons: Any, language: str) -> list[list[dict[str, str]]]:
     return [
-        [{"text": b.label if isinstance(b.label, str) else render(b.label, language), "data": b.data} for b in row]
+        [{"text": b.text(language), "data": b.data} for b in row]
         for row in buttons
     ]
 

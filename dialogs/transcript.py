@@ -18,7 +18,7 @@ from casework.interpreting import staff_name
 from casework.transcript import FileRef, Part, Transcript, TranscriptLine, TranslationInfo
 from dialogs import prompts
 from dialogs.i18n import P_, Msg, language_name, render
-from dialogs.questions import by_id
+from dialogs.questions import GROUPS, by_id
 from dialogs.translation import numbered
 from storage import interpreting as store
 from storage.models import Referral, TranscriptEntry
@@ -26,7 +26,7 @@ from storage.models import Referral, TranscriptEntry
 __all__ = ["build", "render_entry"]
 
 _BUTTONS: dict[str, Msg] = {
-    "back": P_("button", "◀ Back"),
+    "back": P_("button", "Back"),
     "skip": P_("button", "Skip"),
     "done": P_("button", "Done ✓"),
     "submit": P_("button", "Send my answers ✓"),
@@ -115,6 +115,8 @@ def _press_label(data: str) -> Msg | str:
         return _BUTTONS[choice]
     if qid == "summary" and choice.startswith("edit_") and choice[5:] in prompts.TITLES:
         return prompts.TITLES[choice[5:]]
+    if qid == "summary" and choice.startswith("group_"):
+        return next((g.heading for g in GROUPS if g.id == choice[6:]), data)
     q = by_id(qid)
     if q is None:
         return data

@@ -132,7 +132,7 @@ class TelegramBot:
     def _group(self, item: GroupMessage, update_id: int, answer: bool) -> None:
         with transaction(self.services.engine) as db:
             service.handle_group(db, chat_id=item.chat_id, update_id=update_id, language_hint=item.language_hint,
-                                 answer=answer, now=_now())
+                                 answer=answer, now=_now(), external_id=item.external_id)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Only the kind of error and the update id: never the update's content.
@@ -156,9 +156,14 @@ class TelegramBot:
         with transaction(self.services.engine) as db:
             return [(r.update_id, r.chat_id, r.payload or {}) for r in repo.pending_inbox(db)]
 
-    def _give_up(self, update_id: int) -> None:
+    def _give_up(self, update_id: int, update: Update | None = None) -> None:
+        item = translate(update) if update is not None else None
         with transaction(self.services.engine) as db:
             repo.claim_inbox_update(db, update_id=update_id, now=_now())
+            if isinstance(item, service.Incoming) and not staff.is_staff_event(item):
+                # the person is told, in their language, to send it again
+                service.apologise(db, channel=item.channel, external_id=item.external_id, chat_id=item.chat_id,
+                                  now=_now(), cfg=self.services.config, language_hint=item.language_hint)
 
     def _send_reminders(self) -> int:
         with transaction(self.services.engine) as db:
@@ -221,7 +226,8 @@ class TelegramBot:
                 self._failed[update_id] = attempts
                 if attempts >= _MAX_ATTEMPTS:
                     log.error("update dropped after repeated failures", extra={"update": update_id})
-                    await self.services.run_db(self._give_up, update_id)
+                    await self.services.run_db(self._give_up, update_id, update)
+                    await self.sender.flush(chat_id)
                 break  # keep this person's order: retry on the next round
             self._failed.pop(update_id, None)
             if chat_id is not None:
@@ -240,11 +246,12 @@ class TelegramBot:
             return
         self._told[chat_id] = now
         log.info("chat floods: asked to slow down", extra={"update": update.update_id})
-        await self.services.run_db(self._slow_down, str(user.id), chat_id)
+        await self.services.run_db(self._slow_down, str(user.id), chat_id, user.language_code)
 
-    def _slow_down(self, external_id: str, chat_id: str) -> None:
+    def _slow_down(self, external_id: str, chat_id: str, language_hint: str | None = None) -> None:
         with transaction(self.services.engine) as db:
-            service.slow_down(db, channel="telegram", external_id=external_id, chat_id=chat_id, now=_now())
+            service.slow_down(db, channel="telegram", external_id=external_id, chat_id=chat_id, now=_now(),
+                              language_hint=language_hint)
 
     def _is_processed(self, update_id: int) -> bool:
         with transaction(self.services.engine) as db:

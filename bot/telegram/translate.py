@@ -19,6 +19,7 @@ _MEDIA = ("voice", "audio", "document", "video", "video_note", "animation", "sti
 class GroupMessage:
     chat_id: str
     language_hint: str | None
+    external_id: str | None = None  # who wrote: their reply is in the language they chose with the bot
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ def translate(update: Update) -> Incoming | GroupMessage | Ignored:
         return Ignored("not a new message")
     if message.chat.type != ChatType.PRIVATE:
         user = message.from_user
-        return GroupMessage(str(message.chat.id), user.language_code if user else None)
+        return GroupMessage(str(message.chat.id), user.language_code if user else None,
+                            str(user.id) if user else None)
     if message.from_user is None or message.from_user.is_bot:
         return Ignored("no human sender")
     return Incoming(

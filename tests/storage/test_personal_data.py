@@ -82,7 +82,7 @@ def test_delete_before_submission_leaves_nothing_about_the_person(engine: Engine
         assert trace not in everything, trace
     with transaction(engine) as db:
         assert repo.count_rows(db, Person) == 0 and repo.count_rows(db, Intake) == 0
-    assert "deleted" in person.sent[-1]["text"] or "raderat" in person.sent[-1]["text"]
+    assert "borttaget" in person.sent[-1]["text"]  # in the language the person chose
 
 
 def test_delete_after_submission_asks_a_caseworker_and_keeps_the_case(engine: Engine) -> None:
@@ -105,7 +105,8 @@ def test_mydata_sends_a_readable_answer_and_a_json_document(engine: Engine) -> N
     person.send(Command("mydata"))
     document = next(m for m in person.sent if m["action"] == "send_document")
     data = json.loads(document["content"])
-    assert data["answers"]["account"] == [{"text": SECRET_STORY}]
+    assert [e["text"] for e in data["answers"]["account"]] == [SECRET_STORY]
+    assert all("at" in e for e in data["answers"]["account"]), "each part of the account has its time"
     assert {c["consent"] for c in data["consents"]} == {"consent_store", "consent_contact", "consent_home_visit"}
     assert any(m.get("text") == SECRET_STORY for m in data["messages"])
     readable = [m for m in person.sent if m["action"] == "send"][-1]["text"]

@@ -15,11 +15,13 @@ from dialogs.events import (
     CloseLive,
     Command,
     Config,
+    Erase,
     Event,
     IntakeState,
     Outcome,
     Press,
     Send,
+    Submit,
     Text,
     Toast,
     UpdateLiveKeyboard,
@@ -44,8 +46,8 @@ class Conversation:
         out = engine.step(self.state, event, self.config)
         self.state = out.state
         self.outcomes.append(out)
-        self.submitted |= out.submit
-        self.erased |= out.erase
+        self.submitted |= out.has(Submit)
+        self.erased |= out.has(Erase)
         for effect in out.effects:
             if isinstance(effect, Send) and effect.prompt:
                 self.buttons = [b.data for row in effect.reply.buttons for b in row]

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from dialogs.events import Media, NoteOnCase, Restart, Send, Submit
 from dialogs.machine import STATES, diagram
 from dialogs.questions import QUESTIONS, prune
 from tests.unit.conversation import FORM1_SV, Conversation
@@ -226,6 +227,8 @@ def _to_summary(persona: dict[str, Any]) -> Conversation:
 
 def test_summary_edit_no_to_yes_asks_dependent_then_returns() -> None:
     c = _to_summary(_with(had_support="no"))
+    assert "q:summary:group_support" in c.buttons
+    c.press("q:summary:group_support")  # the group's questions, each with the spec's edit button
     assert "q:summary:edit_had_support" in c.buttons
     c.press("q:summary:edit_had_support")
     assert c.open_question == "had_support"
@@ -271,7 +274,7 @@ def test_restart_needs_confirmation() -> None:
     assert c.open_question == "summary" and c.state.answers
     c.command("restart")
     out = c.press("c:restart:yes")
-    assert out.restarted and c.state.answers == {} and c.open_question == "language"
+    assert out.has(Restart) and c.state.answers == {} and c.open_question == "language"
 
 
 def test_after_submission_start_shows_how_to_add_more_and_messages_are_kept() -> None:
@@ -281,7 +284,7 @@ def test_after_submission_start_shows_how_to_add_more_and_messages_are_kept() ->
     out = c.command("start")
     assert any("SOL-2026-0001" in t for t in c.texts(out))
     out = c.type("One more thing")
-    assert out.account_entry == {"text": "One more thing"}
+    assert out.of(NoteOnCase) == [NoteOnCase({"text": "One more thing"})]
 
 
 def test_every_state_is_a_question_or_final() -> None:
@@ -345,10 +348,10 @@ def test_a_question_made_due_by_an_edit_must_be_answered_before_sending() -> Non
     c.press("q:children_count:back")  # back to the summary without a count
     assert c.open_question == "summary"
     out = c.press("q:summary:submit")
-    assert not out.submit and c.open_question == "children_count"
+    assert not out.has(Submit) and c.open_question == "children_count"
     c.type("2")
     assert c.open_question == "summary"
-    assert c.press("q:summary:submit").submit
+    assert c.press("q:summary:submit").has(Submit)
 
 
 @pytest.mark.parametrize("typed", ["1_0", "+3", " 3 ", "٣", "3.0", "0", "16"])
@@ -357,3 +360,165 @@ def test_children_count_takes_only_plain_numbers(typed: str) -> None:
 
     expected = {" 3 ": 3, "٣": 3}.get(typed)
     assert parse_count(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "arrow"),
+    [pytest.param(lang, "▶", id=f"{lang}: back points right") for lang in ("ar", "fa", "fa_AF", "ckb", "ps")]
+    + [pytest.param(lang, "◀", id=f"{lang}: back points left") for lang in ("sv", "en", "ti", "uk")],
+)
+def test_back_arrow_points_the_reading_direction(lang: str, arrow: str) -> None:
+    from dialogs.events import Config
+    from dialogs.i18n import LANGUAGES
+
+    c = Conversation(config=Config(languages=LANGUAGES))
+    c.command("start")
+    out = c.press(f"q:language:{lang}")
+    back = [b for e in out.effects if hasattr(e, "reply") for row in e.reply.buttons for b in row  # type: ignore[attr-defined]
+            if b.data == "q:privacy:back"]
+    assert back and back[0].text(lang).startswith(arrow + " ")
+    assert "◀" not in back[0].text(lang)[1:] and "▶" not in back[0].text(lang)[1:], "one arrow, drawn at render time"
+
+
+def test_compact_summary_one_button_per_group_then_the_groups_questions() -> None:
+    c = _to_summary(_with(language="en", interpreter="no"))
+    assert len(c.buttons) <= 8
+    assert c.buttons[0] == "q:summary:submit" and c.buttons[-1] == "q:summary:back"
+    groups = [b for b in c.buttons if ":group_" in b]
+    assert groups == ["q:summary:group_move", "q:summary:group_support", "q:summary:group_now",
+                      "q:summary:group_story", "q:summary:group_contact"]
+    out = c.press("q:summary:group_now")
+    assert c.toasts(out) and c.open_question == "summary"
+    assert c.buttons == ["q:summary:edit_urgent_needs", "q:summary:edit_household", "q:summary:edit_housing_now",
+                         "q:summary:edit_housing_problems", "q:summary:edit_rent_ability",
+                         "q:summary:edit_landlord_checked", "q:summary:back"]
+    c.press("q:summary:back")  # back to the groups, not to the last question
+    assert "q:summary:group_now" in c.buttons and c.open_question == "summary"
+    c.press("q:summary:back")
+    assert c.open_question == "interpreter"
+
+
+@pytest.mark.parametrize("view", ["groups", "a group's questions"])
+def test_the_specs_edit_button_works_from_either_keyboard(view: str) -> None:
+    c = _to_summary(BASE)
+    if view != "groups":
+        c.press("q:summary:group_contact")
+    c.press("q:summary:edit_moved_when")  # pressed by an outside program: not on this keyboard
+    assert c.open_question == "moved_when"
+    c.press("q:moved_when:lt_1m")
+    assert c.open_question == "summary" and c.state.answers["moved_when"] == "lt_1m"
+    assert "q:summary:group_move" in c.buttons, "after an edit the summary shows the groups again"
+
+
+@pytest.mark.parametrize("data", ["q:summary:group_nowhere", "q:summary:edit_language", "q:summary:edit_privacy",
+                                  "q:summary:edit_consent_store", "q:summary:edit_contact_phone"])
+def test_summary_presses_that_are_not_allowed_change_nothing(data: str) -> None:
+    c = _to_summary(BASE)
+    before = c.state
+    out = c.press(data)
+    assert c.state == before and c.toasts(out)
+
+
+def test_a_group_of_one_answer_edits_it_at_once() -> None:
+    from dialogs.events import IntakeState
+    from dialogs.summary import keyboard
+
+    state = IntakeState(state="summary", answers={"language": "sv", "wish": "return", "moved_from": "2161"})
+    data = [b.data for row in keyboard(state) for b in row]
+    assert "q:summary:edit_wish" in data and "q:summary:group_story" not in data
+
+
+def _texts_of(entries: object) -> list[str]:
+    return [e["text"] for e in entries]  # type: ignore[attr-defined, index]
+
+
+def test_editing_the_account_from_the_summary_adds_to_it() -> None:
+    c = _to_summary(BASE)
+    first = c.state.answers["account"]
+    c.press("q:summary:group_story")
+    c.press("q:summary:edit_account")
+    assert c.open_question == "account"
+    assert "q:account:done" in c.buttons and "q:account:skip" not in c.buttons, "nothing here can replace it"
+    out = c.type("And they took my key.")
+    assert any("2" in t for t in c.texts(out)), "the count includes what was said before"
+    c.press("q:account:done")
+    assert c.open_question == "summary"
+    assert _texts_of(c.state.answers["account"]) == [*_texts_of(first), "And they took my key."]
+    assert any("2 messages" in t for t in c.texts(c.outcomes[-1])), "the summary counts every entry"
+
+
+@pytest.mark.parametrize("leave", ["q:account:back", "q:account:skip", "q:account:done"])
+def test_whatever_leaves_the_account_keeps_what_was_sent(leave: str) -> None:
+    c = _to_summary(BASE)
+    c.press("q:summary:edit_account")
+    c.type("One more part.")
+    c.send(Media("voice", "v1", "u1"))
+    c.press(leave)
+    told = c.state.answers["account"]
+    assert len(told) == 3 and told[1] == {"text": "One more part."} and told[2]["file"] == "voice"
+
+
+def test_back_in_the_middle_of_the_account_keeps_it_and_it_is_there_when_coming_back() -> None:
+    c = _to_summary(_with(account="text:First part."))
+    c.press("q:summary:back")
+    while c.open_question != "account":
+        c.press(f"q:{c.open_question}:back")
+    c.type("Second part.")
+    c.press("q:account:back")
+    assert c.open_question == "wish"
+    assert _texts_of(c.state.answers["account"]) == ["First part.", "Second part."]
+    out = c.press("q:wish:return")
+    assert c.open_question == "account"
+    assert any("2 messages" in t for t in c.texts(out)), "the person sees that their story is kept"
+
+
+def test_back_from_the_candidates_lets_the_person_type_the_name_again() -> None:
+    c = Conversation()
+    c.command("start")
+    for d in ("q:language:en", "q:privacy:continue", "q:consent_store:yes", "q:urgent_needs:none",
+              "q:urgent_needs:done"):
+        c.press(d)
+    c.type("Stockholm")
+    assert "q:moved_from:0180" in c.buttons
+    c.press("q:moved_from:back")
+    assert c.open_question == "moved_from" and "candidates" not in c.state.draft
+    assert not any(b[-4:].isdigit() for b in c.buttons), "the question again, without the old candidates"
+    c.type("Umeå")
+    c.press("q:moved_from:2480")
+    assert c.state.answers["moved_from"] == "2480"
+    c.press("q:moved_when:back")
+    c.press("q:moved_from:back")
+    assert c.open_question == "urgent_needs", "without candidates, back is the previous question"
+
+
+def test_read_more_shows_the_rest_with_the_questions_buttons_not_the_notice_again() -> None:
+    from dialogs import privacy
+
+    c = Conversation()
+    c.command("start")
+    c.press("q:language:en")
+    out = c.press("q:privacy:more")
+    sent = c.texts(out)
+    assert len(sent) == 1, "one message: the rest of the notice, with the buttons under it"
+    assert privacy.NOTICE[0].msgid.split("{")[0][:20] not in sent[0]
+    assert c.open_question == "privacy" and "q:privacy:more" not in c.buttons
+    assert {"q:privacy:continue", "q:privacy:stop"} <= set(c.buttons)
+    c.press("q:privacy:continue")
+    assert c.open_question == "consent_store"
+
+
+def test_language_at_the_privacy_notice_shows_the_notice_again_in_the_new_language() -> None:
+    from dialogs import privacy
+    from dialogs.events import Config
+    from dialogs.i18n import LANGUAGES, render
+
+    cfg = Config(languages=LANGUAGES)
+    c = Conversation(config=cfg)
+    c.command("start")
+    c.press("q:language:ar")
+    c.command("language")
+    out = c.press("q:language:uk")
+    assert c.open_question == "privacy" and c.state.language == "uk"
+    asked = [e for e in out.effects if isinstance(e, Send) and e.prompt][-1]
+    assert asked.reply.texts == privacy.notice(cfg), "the whole short notice, not only the buttons"
+    assert render(asked.reply.texts[0], "uk") != render(asked.reply.texts[0], "ar")

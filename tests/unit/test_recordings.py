@@ -77,7 +77,7 @@ def _replay(lang: str) -> list[dict[str, Any]]:
             if isinstance(effect, Send):
                 replies.append({
                     "text": "\n\n".join(render(m, shown) for m in effect.reply.texts),
-                    "buttons": [[b.label if isinstance(b.label, str) else render(b.label, shown) for b in row]
+                    "buttons": [[b.text(shown) for b in row]
                                 for row in effect.reply.buttons],
                 })
             elif isinstance(effect, Toast):

@@ -54,3 +54,10 @@ def test_a_press_shows_its_label_and_a_persons_message_its_translation() -> None
                                    "verified_by": "Omar", "verified_at": when}
     html = to_html(Transcript("SOL-2026-0042", "ar", "new", AT, AT, "Omar", [line]))
     assert '<td lang="ar" dir="rtl">' in html and "Verifierad av Omar 2026-11-26 15:02" in html
+
+
+def test_a_summary_group_press_shows_the_groups_heading() -> None:
+    press = TranscriptEntry(person_id=1, direction="in", kind="press", language="uk", at=AT,
+                            data={"press": "q:summary:group_story"})
+    line = render_entry(5, press, REFERRAL, None, None, False)
+    assert (line.text, line.text_sv) == ("Ваше бажання і Ваша розповідь", "Ditt önskemål och din berättelse")
