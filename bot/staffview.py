@@ -40,6 +40,10 @@ def queue_text(page: QueuePage, *, empty: str = "Kön är tom.") -> str:
     return "\n".join(lines) + more
 
 
+def _stamp(at: datetime | None) -> str:
+    return f"{at.astimezone(_LOCAL):%Y-%m-%d %H:%M} " if at else ""
+
+
 def case_text(view: CaseView) -> str:
     v = view
     forms = ", ".join(f"form {f}" for f in v.forms) or "ingen form"
@@ -59,7 +63,8 @@ def case_text(view: CaseView) -> str:
     for a in v.answers:
         if a.entries:
             lines.append(f"• {a.title} ({len(a.entries)} delar, ingen ersatt):")
-            lines += [f"    {e}" for e in a.entries]
+            lines += [f"    {_stamp(p.at)}" + (f"«{p.text}»" if p.text is not None else f"[{p.file_kind_sv}]")
+                      for p in a.parts]
         else:
             lines.append(f"• {a.title}: {a.text}")
     if v.corrections:

@@ -37,8 +37,17 @@ from storage import casework as store
 from storage import repo
 from storage.models import Referral, ReferralEvent
 
-__all__ = ["ActionRow", "AnswerRow", "CaseView", "ConsentRecord", "Correction", "ReasonRow", "Struck", "TimelineEntry",
-           "actor_name", "case_view"]
+__all__ = ["AccountPart", "ActionRow", "AnswerRow", "CaseView", "ConsentRecord", "Correction", "ReasonRow", "Struck",
+           "TimelineEntry", "actor_name", "case_view"]
+
+
+@dataclass(frozen=True)
+class AccountPart:
+    """One part of the person's account, never replaced: their text verbatim, or a file they sent."""
+
+    text: str | None  # verbatim, for a text entry
+    file_kind_sv: str | None  # "röstmeddelande", "foto" ... for a file
+    at: datetime | None  # when it was told (entries stored before times were kept have none)
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,7 @@ class AnswerRow:
     text: str  # the answer as the person's summary shows it, in Swedish
     value: Any  # the stored id(s), for forms
     entries: tuple[str, ...] = ()  # the account: each entry verbatim, or its file kind
+    parts: tuple[AccountPart, ...] = ()  # the account's entries with their kind and time
 
 
 @dataclass(frozen=True)
@@ -236,18 +246,15 @@ def _answer_text(conversation: Conversation, qid: str, value: Any, answers: Mapp
     return f"{conversation.title_sv(qid)}: {conversation.answer_sv(qid, value, answers, typed)}"
 
 
-def _account_entry(entry: Mapping[str, Any]) -> str:
-    """One part of the person's account, verbatim or as its file kind, with when it was told."""
-    if "text" in entry and "file" not in entry:
-        shown = f"«{entry['text']}»"
-    else:
-        shown = f"[{MESSAGE_KIND_NAMES.get(str(entry.get('file')), 'fil')}]"
+def _account_part(entry: Mapping[str, Any]) -> AccountPart:
     at = entry.get("at")
     try:
-        when = datetime.fromisoformat(at).astimezone(deadlines.STOCKHOLM) if isinstance(at, str) else None
+        when = datetime.fromisoformat(at) if isinstance(at, str) else None
     except ValueError:
         when = None
-    return f"{when:%Y-%m-%d %H:%M} {shown}" if when else shown
+    if "text" in entry and "file" not in entry:
+        return AccountPart(str(entry["text"]), None, when)
+    return AccountPart(None, MESSAGE_KIND_NAMES.get(str(entry.get("file")), "fil"), when)
 
 
 def _correction(change: answer_history.Change, conversation: Conversation, answers: Mapping[str, Any],
@@ -277,10 +284,12 @@ def case_view(db: Session, referral: Referral, *, now: datetime, conversation: C
             continue
         value = answers[qid]
         entries: tuple[str, ...] = ()
+        parts: tuple[AccountPart, ...] = ()
         if qid == "account" and isinstance(value, list):
-            entries = tuple(_account_entry(x) for x in value if isinstance(x, dict))
+            parts = tuple(_account_part(x) for x in value if isinstance(x, dict))
+            entries = tuple(p.text if p.text is not None else f"[{p.file_kind_sv}]" for p in parts)
         rows.append(AnswerRow(qid, conversation.title_sv(qid), conversation.answer_sv(qid, value, answers, typed),
-                              value, entries))
+                              value, entries, parts))
     # The person's own corrections (Back, the summary, an account added to) are listed like staff ones.
     history = [(h.question_id, h.value, h.at, h.source) for h in repo.answer_history(db, intake_id=referral.intake_id)]
     corrections = [_correction(c, conversation, answers, typed, names) for c in answer_history.corrections(history)]
