@@ -7,14 +7,25 @@ LANGS := $(notdir $(wildcard locales/*))
 PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test catalogs compile lint bench bench-quick clean
+.PHONY: run test catalogs compile lint bench bench-quick clean browser-deps
+NODE_DEPS := tests/web/node_modules/.installed
 
 run: $(VENV)/.installed compile
 	$(BIN)/intake db upgrade
 	exec $(BIN)/intake run
 
-test: $(VENV)/.installed compile
+test: $(VENV)/.installed compile browser-deps
 	$(BIN)/pytest
+
+# What the browser tests need from npm (a real OpenID Connect provider, axe-core), from the project's own
+# package.json and package-lock.json. Without npm the tests that need them skip and say why.
+browser-deps:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(NODE_DEPS); \
+	else echo "npm not found: the single sign-on and accessibility tests will be skipped"; fi
+
+$(NODE_DEPS): tests/web/package.json tests/web/package-lock.json
+	npm ci --prefix tests/web --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
@@ -49,4 +60,4 @@ bench-quick: $(VENV)/.installed compile
 	$(BIN)/python -m bench --quick
 
 clean:
-	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo tests/web/node_modules

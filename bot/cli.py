@@ -89,6 +89,9 @@ def run() -> None:
     """Start the bot on Telegram when INTAKE_TELEGRAM_TOKEN is set, else the console chat."""
     settings = _settings()
     migrate(settings.database_url)
+    from web.serve import start_in_background
+
+    start_in_background(settings)  # the staff web console beside the bot (says so when it cannot start)
     if settings.telegram_token:
         from bot.telegram.app import run as run_telegram
 
@@ -168,8 +171,9 @@ def queue_export(format: Format = Format.json) -> None:  # noqa: A002 - the opti
 @staff_app.command("add")
 def staff_add(telegram_user_id: int, name: str,
               role: str = typer.Option(..., "--role", help="caseworker, interpreter or admin"),
-              languages: str = typer.Option("", "--languages", help="an interpreter's languages, e.g. ar,ti")) -> None:
-    """Add staff (or change their name, role, languages)."""
+              languages: str = typer.Option("", "--languages", help="an interpreter's languages, e.g. ar,ti"),
+              email: str = typer.Option("", "--email", help="the e-mail they sign in to the web console with")) -> None:
+    """Add staff (or change their name, role, languages, e-mail)."""
     from datetime import UTC, datetime
 
     from casework.staff import Role
@@ -184,7 +188,15 @@ def staff_add(telegram_user_id: int, name: str,
     with transaction(_database(settings)) as db:
         staff = repo.add_staff(db, telegram_user_id=telegram_user_id, name=name, role=role, languages=langs,
                                now=datetime.now(UTC))
+        staff_id = staff.id
         typer.echo(f"staff {staff.id}: {staff.name} ({staff.role})")
+    if email:
+        from web.cli import set_email
+
+        assert staff_id is not None
+        set_email(settings, staff_id, email)
+        typer.echo(f"e-mail {email.strip().lower()}: set a password with `intake staff password`, "
+                   "then a code with `intake staff totp`")
 
 
 @staff_app.command("remove")
@@ -206,7 +218,8 @@ def staff_list() -> None:
     with transaction(_database(settings)) as db:
         for s in repo.list_staff(db):
             state = "" if s.active else " (removed)"
-            typer.echo(f"{s.id:>4}  {s.telegram_user_id:>12}  {s.role:<11} {s.name}  {','.join(s.languages)}{state}")
+            telegram = s.telegram_user_id or "-"
+            typer.echo(f"{s.id:>4}  {telegram:>12}  {s.role:<11} {s.name}  {','.join(s.languages)}{state}")
 
 
 @catalog_app.command("status")
@@ -294,8 +307,10 @@ def diagram() -> None:
 
 
 from bot.cli_staff import register as _register_staff  # noqa: E402  (queue, letter, report, transcript …)
+from web.cli import register as _register_web  # noqa: E402  (intake web, intake staff password|totp)
 
 _register_staff(app, queue_app, _settings)
+_register_web(app, staff_app, _settings)
 
 if __name__ == "__main__":
     app()

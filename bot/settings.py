@@ -69,6 +69,31 @@ class Settings(BaseSettings):
     encryption_key: str | None = None  # Fernet keys, comma-separated, the current one first
     response_days: int = 3
     log_level: str = "INFO"
+    # The staff web console (web/): where it listens, and the address staff reach it by when a
+    # reverse proxy stands in front (used for printed links and the single sign-on redirect).
+    web_listen: str = "127.0.0.1"
+    web_port: int = Field(default=8000, ge=0, le=65535)
+    web_public_url: str | None = None
+    # Addresses whose X-Forwarded-For / X-Forwarded-Proto headers are believed (the reverse proxy).
+    web_trusted_proxies: str = "127.0.0.1"
+    # Single sign-on by OpenID Connect (Entra ID, Keycloak ...): offered on /login when all three are set.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_name: str = "kommunens inloggning"  # the button says "Logga in med {oidc_name}"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret)
+
+    @property
+    def web_url(self) -> str:
+        """Where staff open the console (printed by `make run`)."""
+        if self.web_public_url:
+            return self.web_public_url.rstrip("/")
+        host = self.web_listen if self.web_listen not in ("0.0.0.0", "::", "") else "127.0.0.1"
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.web_port}"
 
     @field_validator("database_url")
     @classmethod

@@ -84,7 +84,7 @@ class ReplySent:
 
 def notify(ctx: Context, staff: Staff, text: str) -> None:
     """A notice in the staff member's private chat with the bot (the reference only, nothing personal)."""
-    if staff.active:
+    if staff.active and staff.telegram_user_id is not None:  # staff of the web console only have no chat
         repo.add_outbox(ctx.db, channel="telegram", chat_id=str(staff.telegram_user_id), action="send",
                         payload={"text": text}, now=ctx.now)
 

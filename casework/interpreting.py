@@ -65,7 +65,7 @@ def announce_person_message(db: Session, *, reference: str, now: datetime) -> bo
         (referral.interpreter_id, f"Nytt meddelande att översätta i {ref}: /translate {ref}"),
     ):
         staff = repo.get_staff(db, staff_id=staff_id) if staff_id is not None else None
-        if staff is None or not staff.active:
+        if staff is None or not staff.active or staff.telegram_user_id is None:  # web-only staff: the badge
             continue
         repo.add_outbox(db, channel="telegram", chat_id=str(staff.telegram_user_id), action="send",
                         payload={"text": text}, now=now)

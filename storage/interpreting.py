@@ -346,7 +346,7 @@ def stop_translating(db: Session, *, staff_id: int) -> bool:
 def translator_telegram_ids(db: Session, *, roles: Sequence[str]) -> frozenset[int]:
     """Telegram ids of the active staff of these roles (those who may have a line open)."""
     query = select(Staff.telegram_user_id).where(col(Staff.role).in_(list(roles)), Staff.active == True)  # noqa: E712
-    return frozenset(int(i) for i in db.exec(query).all())
+    return frozenset(int(i) for i in db.exec(query).all() if i is not None)
 
 
 # ------------------------------------------------------------------------- catalog reports

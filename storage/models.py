@@ -204,7 +204,8 @@ class Staff(SQLModel, table=True):
 
     __tablename__ = "staff"
     id: int | None = Field(default=None, primary_key=True)
-    telegram_user_id: int = Field(sa_column=Column(BigInteger, unique=True, nullable=False))
+    # None for staff who only use the web console (signed in by e-mail: storage.web.StaffAccount).
+    telegram_user_id: int | None = Field(default=None, sa_column=Column(BigInteger, unique=True, nullable=True))
     name: str = Field(max_length=100)
     role: str = Field(max_length=16)  # caseworker, interpreter, admin
     languages: list[str] = _json()  # an interpreter's languages (the spec's ids)
@@ -246,4 +247,5 @@ class ReferenceCounter(SQLModel, table=True):
 
 # The interpreters' tables (files, translations, caseworkers' messages, catalog reports) live in their own
 # module; importing it here registers them with the metadata that Alembic reads.
-import storage.interpreting  # noqa: E402, F401
+import storage.interpreting  # noqa: E402
+import storage.web  # noqa: E402, F401
