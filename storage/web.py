@@ -80,7 +80,8 @@ class WebSession(SQLModel, table=True):
     expires_at: datetime  # at most 10 hours after sign-in
     revoked_at: datetime | None = None
     # What the last action said ("Steget är registrerat."), shown once on the next page (post/redirect/get).
-    flash: str | None = Field(default=None, max_length=500)
+    # Sealed: a result may quote what was sent to the person (a standard reply with a phone number).
+    flash: str | None = Field(default=None, sa_column=Column(SealedText, nullable=True))
 
 
 class SignInAttempt(SQLModel, table=True):

@@ -86,6 +86,17 @@ ALLOWED: dict[str, str] = {
     "translation.status": "draft / verified",
     "translation.translator": "staff:<id> or cli:<os user>",
     "translation.verified_by": "staff:<id> or cli:<os user>",
+    "staff_account.email": "a staff member's own sign-in e-mail",
+    "staff_account.password_hash": "a password hash (argon2id)",
+    "web_session.token_sha256": "a hash of the session token",
+    "web_session.csrf": "a random form token",
+    "web_session.method": "password / oidc / link",
+    "web_session.address": "the client's address, for the staff member's own sessions",
+    "sign_in_attempt.account": "what was typed as a staff e-mail at sign-in, kept a day against guessing",
+    "sign_in_attempt.address": "the client's address, kept a day against guessing",
+    "sign_in_link.token_sha256": "a hash of a one-time link",
+    "sign_in_link.purpose": "first_admin / enrol",
+    "sign_in_flow.cookie_sha256": "a hash of the sign-in cookie",
 }
 
 
