@@ -188,9 +188,15 @@ def sign_in(page: Any, console: Console, member: Member, *, target: str = "") ->
     page.get_by_label("E-postadress").fill(member.email)
     page.get_by_label("Lösenord").fill(PASSWORD)
     page.get_by_label("Kod från appen").fill(code_for(console, member))
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_load_state()
+    submit(page.get_by_role("button", name="Logga in"))
     assert "/login" not in page.url, page.content()
+
+
+def submit(control: Any) -> None:
+    """Press a button that sends a form (or a link) and wait until the page it leads to is there: a click
+    returns once the press is made, so a check right after it could still read the page before."""
+    with control.page.expect_navigation():
+        control.click()
 
 
 def without_browser_checks(page: Any) -> None:

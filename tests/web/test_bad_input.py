@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from storage.models import CaseRead, Referral, ReferralEvent
-from tests.web.conftest import Console, Member, add_member, check_accessibility, sign_in, without_browser_checks
+from tests.web.conftest import Console, Member, add_member, check_accessibility, sign_in, submit, without_browser_checks
 from tests.web.story import arabic_intake
 
 
@@ -57,11 +57,11 @@ def test_a_stale_form_is_refused(console: Console, new_page: Any, case: tuple[st
     sign_in(first, console, karin, target=f"/cases/{reference}")
     second.context.add_cookies(first.context.cookies())
     second.goto(f"{console.url}/cases/{reference}")
-    first.get_by_role("button", name="Ta ärendet", exact=True).click()
+    submit(first.get_by_role("button", name="Ta ärendet", exact=True))
     assert "Du har tagit" in first.locator(".notice").inner_text()
     before = _state(console)
     second.get_by_label("Anteckning").fill("Skriven på en gammal sida")
-    second.get_by_role("button", name="Spara anteckningen").click()
+    submit(second.get_by_role("button", name="Spara anteckningen"))
     assert "har ändrats sedan du öppnade det" in second.locator(".error").inner_text()
     assert _state(console) == before
 
@@ -89,14 +89,14 @@ def test_too_long_fields_and_bad_dates_are_refused(console: Console, new_page: A
     before = _state(console)
     without_browser_checks(page)
     page.get_by_label("Anteckning").fill("x" * 4001)
-    page.get_by_role("button", name="Spara anteckningen").click()
+    submit(page.get_by_role("button", name="Spara anteckningen"))
     assert "för långt" in page.locator(".error").inner_text()
     page.goto(f"{console.url}/cases/{reference}")
     details = page.locator("#steg-municipality_contacted")
     details.locator("summary").click()
     without_browser_checks(page)
     details.locator("input[name=on]").evaluate("e => { e.type = 'text'; e.value = '2026-13-01'; }")
-    details.get_by_role("button").click()
+    submit(details.get_by_role("button"))
     assert page.locator(".error").count() == 1 and "2026-13-01" in page.locator(".error").inner_text()
     assert _state(console) == before
 
@@ -115,7 +115,7 @@ def test_an_action_the_role_does_not_allow(console: Console, new_page: Any, case
     page = new_page()
     sign_in(page, console, karin, target=f"/cases/{reference}")
     page.get_by_label("Tolk (arabiska)").select_option(label="Tarik Tolk")
-    page.get_by_role("button", name="Tilldela tolk").click()
+    submit(page.get_by_role("button", name="Tilldela tolk"))
     tolk = new_page()
     sign_in(tolk, console, tarik, target=f"/cases/{reference}")
     assert tolk.locator("#atgarder").count() == 0  # he reads the case, and has no casework forms

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from storage.interpreting import CatalogReport, Translation
 from storage.models import Referral, ReferralEvent
-from tests.web.conftest import Console, add_member, check_accessibility, sign_in, without_browser_checks
+from tests.web.conftest import Console, add_member, check_accessibility, sign_in, submit, without_browser_checks
 from tests.web.story import STORY
 from tests.web.story import arabic_intake as story
 
@@ -36,8 +36,7 @@ def _step(page: Any, kind: str, on: str, **fields: str) -> None:
             control.select_option(value)
         else:
             control.fill(value)
-    details.get_by_role("button").click()
-    page.wait_for_load_state()
+    submit(details.get_by_role("button"))
 
 
 def test_a_caseworker_and_an_interpreter_work_an_arabic_case(console: Console, new_page: Any) -> None:
@@ -54,18 +53,18 @@ def test_a_caseworker_and_an_interpreter_work_an_arabic_case(console: Console, n
     row = page.locator("tbody tr", has_text=reference)
     assert "Ljusdal" in row.inner_text() and "arabiska" in row.inner_text() and "ny" in row.inner_text()
     page.get_by_label("Referens").fill(reference)
-    page.get_by_role("button", name="Filtrera").click()
-    page.get_by_role("link", name=reference).click()
+    submit(page.get_by_role("button", name="Filtrera"))
+    submit(page.get_by_role("link", name=reference))
     check_accessibility(page)
 
     answers = page.locator("#svar table").inner_text()
     assert "Flyttade från" in answers and "Ljusdal" in answers and STORY in answers
     assert not any(raw in answers for raw in RAW_IDS), answers
     assert "S_support" in page.locator("table", has_text="Signal").inner_text()  # reasons: signal, answer, section
-    page.get_by_role("button", name="Ta ärendet", exact=True).click()
+    submit(page.get_by_role("button", name="Ta ärendet", exact=True))
     assert "Du har tagit" in _flash(page)
     page.get_by_label("Tolk (arabiska)").select_option(label="Tarik Tolk")
-    page.get_by_role("button", name="Tilldela tolk").click()
+    submit(page.get_by_role("button", name="Tilldela tolk"))
     assert "Tarik Tolk" in _flash(page)
 
     # the interpreter: a badge, the case, every line translated and verified
@@ -74,7 +73,7 @@ def test_a_caseworker_and_an_interpreter_work_an_arabic_case(console: Console, n
     assert tolk.url.endswith("/tolk")
     badge = int(tolk.locator("header .badge").inner_text().split()[0])
     check_accessibility(tolk)
-    tolk.get_by_role("link", name=reference).click()
+    submit(tolk.get_by_role("link", name=reference))
     check_accessibility(tolk)
     forms = tolk.locator("form[action$='/translate']")
     count = forms.count()
@@ -82,9 +81,9 @@ def test_a_caseworker_and_an_interpreter_work_an_arabic_case(console: Console, n
     for i in range(count):
         form = tolk.locator("form[action$='/translate']").nth(i)
         form.locator("textarea").fill(f"Svensk översättning {i + 1}")
-        form.get_by_role("button", name="Spara utkast").click()
+        submit(form.get_by_role("button", name="Spara utkast"))
         assert "/tolk/" in tolk.url
-    tolk.get_by_role("button", name="Verifiera alla mina utkast").click()
+    submit(tolk.get_by_role("button", name="Verifiera alla mina utkast"))
     with console.db() as db:
         translations = db.exec(select(Translation)).all()
     assert len(translations) == count and all(t.status == "verified" for t in translations)
@@ -117,11 +116,11 @@ def test_a_caseworker_and_an_interpreter_work_an_arabic_case(console: Console, n
     without_browser_checks(page)
     details.locator("input[name=on]").evaluate("e => e.removeAttribute('max')")
     details.locator("input[name=on]").fill((today + timedelta(days=5)).isoformat())
-    details.get_by_role("button").click()
+    submit(details.get_by_role("button"))
     assert "framtiden" in page.locator(".error").inner_text().lower()
     with console.db() as db:
         assert len(db.exec(select(ReferralEvent)).all()) == events_before
-    page.get_by_role("link", name="Tillbaka").click()
+    submit(page.get_by_role("link", name="Tillbaka"))
     timeline = page.locator("#tidslinje").inner_text()
     assert "samordning kontrollerad" in timeline and "Karin Handläggare" in timeline and "Boendestöd" in timeline
     checklist = page.locator("ul.checklist").inner_text()
@@ -131,7 +130,7 @@ def test_a_caseworker_and_an_interpreter_work_an_arabic_case(console: Console, n
     entry = page.locator("ol.timeline li", has_text="kontakt tagen med kommunen")
     entry.locator("summary").click()
     entry.get_by_label("Varför är steget fel?").fill("Fel kommun, det var Hudiksvall")
-    entry.get_by_role("button", name="Stryk").click()
+    submit(entry.get_by_role("button", name="Stryk"))
     struck = page.locator("ol.timeline li", has_text="kontakt tagen med kommunen").first
     assert struck.locator("del").count() == 1 and "Fel kommun" in struck.inner_text()
 
@@ -146,7 +145,7 @@ def test_a_caseworker_and_an_interpreter_work_an_arabic_case(console: Console, n
             assert reference in docx.read("word/document.xml").decode()
 
     page.get_by_label("Avsluta med anledning").select_option("returned")
-    page.get_by_role("button", name="Avsluta ärendet").click()
+    submit(page.get_by_role("button", name="Avsluta ärendet"))
     check_accessibility(page)
     with console.db() as db:
         referral = db.exec(select(Referral).where(Referral.reference == reference)).one()
@@ -166,13 +165,13 @@ def test_an_interpreter_reports_a_catalog_sentence(console: Console, new_page: A
     page = new_page()
     sign_in(page, console, karin, target=f"/cases/{reference}")
     page.get_by_label("Tolk (arabiska)").select_option(label="Tarik Tolk")
-    page.get_by_role("button", name="Tilldela tolk").click()
+    submit(page.get_by_role("button", name="Tilldela tolk"))
     tolk = new_page()
     sign_in(tolk, console, tarik, target=f"/tolk/{reference}")
     first = tolk.locator("details", has_text="Rapportera fel i meningen").nth(6)  # after the language was chosen
     first.locator("summary").click()
     first.locator("textarea").fill("Ordet för kommun är fel här")
-    first.get_by_role("button", name="Skicka rapporten").click()
+    submit(first.get_by_role("button", name="Skicka rapporten"))
     assert tolk.locator(".notice").count() == 1
     with console.db() as db:
         reports = db.exec(select(CatalogReport)).all()

@@ -19,6 +19,7 @@ from tests.web.conftest import (
     check_accessibility,
     code_for,
     sign_in,
+    submit,
     without_browser_checks,
 )
 from web import accounts
@@ -42,7 +43,7 @@ def test_first_admin_from_the_one_time_link(console: Console, new_page: Any) -> 
     page.get_by_label("Nytt lösenord").fill("kort")
     page.get_by_label("Samma lösenord igen").fill("kort")
     page.get_by_label("Koden som appen visar nu").fill("000000")
-    page.get_by_role("button", name="Spara och logga in").click()
+    submit(page.get_by_role("button", name="Spara och logga in"))
     assert "minst 12 tecken" in page.locator(".error").inner_text()
     assert _count(console, Staff) == 0  # nothing was made
 
@@ -50,7 +51,7 @@ def test_first_admin_from_the_one_time_link(console: Console, new_page: Any) -> 
     page.get_by_label("Nytt lösenord").fill(PASSWORD)
     page.get_by_label("Samma lösenord igen").fill(PASSWORD)
     page.get_by_label("Koden som appen visar nu").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Spara och logga in").click()
+    submit(page.get_by_role("button", name="Spara och logga in"))
     page.wait_for_load_state()
     assert "/setup/" not in page.url
     page.goto(console.url + "/admin/staff")
@@ -75,17 +76,17 @@ def test_password_and_code_are_both_required_and_attempts_are_limited(console: C
         page.get_by_label("Lösenord").fill(password)
         page.get_by_label("Kod från appen").fill(code)
         without_browser_checks(page)
-        page.get_by_role("button", name="Logga in").click()
+        submit(page.get_by_role("button", name="Logga in"))
         assert "stämmer inte" in page.locator("#login-error").inner_text()
     assert _count(console, store.WebSession) == 0
     for _ in range(2):
         page.get_by_label("Lösenord").fill("fel lösenord igen")
         page.get_by_label("Kod från appen").fill("111111")
-        page.get_by_role("button", name="Logga in").click()
+        submit(page.get_by_role("button", name="Logga in"))
     # five failures: now even the right password and code are refused for a quarter of an hour
     page.get_by_label("Lösenord").fill(PASSWORD)
     page.get_by_label("Kod från appen").fill(code_for(console, member))
-    page.get_by_role("button", name="Logga in").click()
+    submit(page.get_by_role("button", name="Logga in"))
     assert "För många" in page.locator("#login-error").inner_text()
     assert _count(console, store.WebSession) == 0
     console.clock.offset = timedelta(minutes=16)
@@ -110,7 +111,7 @@ def test_session_cookie_logout_and_idle_timeout(console: Console, new_page: Any)
     assert "/login" in page.url
     sign_in(page, console, member)
     page.goto(console.url + "/admin/report")
-    page.get_by_role("button", name="Logga ut").click()
+    submit(page.get_by_role("button", name="Logga ut"))
     assert "/login" in page.url
     with console.db() as db:
         sessions = db.exec(select(store.WebSession).order_by(store.WebSession.id)).all()
@@ -142,14 +143,14 @@ def test_removed_staff_are_signed_out_at_once(console: Console, new_page: Any) -
     sign_in(worker_page, console, worker)
     admin_page.goto(f"{console.url}/admin/staff/{worker.staff_id}")
     check_accessibility(admin_page)
-    admin_page.get_by_role("button", name="Ta bort behörigheten").click()
+    submit(admin_page.get_by_role("button", name="Ta bort behörigheten"))
     assert "inte längre någon behörighet" in admin_page.content()
     worker_page.goto(console.url + "/admin/report")
     assert "/login" in worker_page.url
     worker_page.get_by_label("E-postadress").fill(worker.email)
     worker_page.get_by_label("Lösenord").fill(PASSWORD)
     worker_page.get_by_label("Kod från appen").fill(code_for(console, worker))
-    worker_page.get_by_role("button", name="Logga in").click()
+    submit(worker_page.get_by_role("button", name="Logga in"))
     assert "stämmer inte" in worker_page.locator("#login-error").inner_text()
 
 
@@ -171,7 +172,7 @@ def test_forged_or_missing_form_token_changes_nothing(console: Console, new_page
     without_browser_checks(page)
     page.get_by_label("Namn", exact=True).fill("x" * 101)
     page.get_by_label("E-postadress (för inloggning)").fill("x@solleftea.se")
-    page.get_by_role("button", name="Lägg till").click()
+    submit(page.get_by_role("button", name="Lägg till"))
     assert "för långt" in page.locator(".error").inner_text()
     assert _count(console, Staff) == before
 
@@ -186,7 +187,7 @@ def test_admin_adds_staff_who_enrol_with_their_link(console: Console, new_page: 
     page.get_by_label("E-postadress (för inloggning)").fill("tarik@solleftea.se")
     page.get_by_label("Roll").select_option("interpreter")
     page.get_by_label("arabiska").check()
-    page.get_by_role("button", name="Lägg till").click()
+    submit(page.get_by_role("button", name="Lägg till"))
     link = page.locator("#enrol-link").inner_text()
     assert "/setup/" in link
     tolk = new_page()
@@ -196,7 +197,7 @@ def test_admin_adds_staff_who_enrol_with_their_link(console: Console, new_page: 
     tolk.get_by_label("Nytt lösenord").fill(PASSWORD)
     tolk.get_by_label("Samma lösenord igen").fill(PASSWORD)
     tolk.get_by_label("Koden som appen visar nu").fill(pyotp.TOTP(secret).now())
-    tolk.get_by_role("button", name="Spara och logga in").click()
+    submit(tolk.get_by_role("button", name="Spara och logga in"))
     tolk.wait_for_load_state()
     assert "/setup/" not in tolk.url
     # an interpreter has no admin pages: the same answer as a page that does not exist
