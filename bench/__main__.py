@@ -381,7 +381,12 @@ def _queue(plan: Plan, runner: Runner, urls: dict[str, str], templates: Path, ou
         with engine.connect() as conn:
             referrals = conn.execute(text("SELECT COUNT(*) FROM referral")).scalar_one()
         engine.dispose()
-        for name, args in (("list", ["queue", "list"]), ("export", ["queue", "export", "--format", "json"])):
+        # the queue is a staff member's to read: one caseworker, named with --as (a page of 200, the most
+        # a page holds; every later page is the same keyset lookup from its marker)
+        subprocess.run([*command, "staff", "add", "1", "Bänk Handläggare", "--role", "caseworker"], check=True,
+                       env={**os.environ, "INTAKE_DATABASE_URL": url}, stdout=subprocess.DEVNULL)
+        for name, args in (("list", ["queue", "list", "--as", "1", "--limit", "200"]),
+                           ("export", ["queue", "export", "--format", "json"])):
             target = out / f"queue-{name}-{db}.out"
             child = runner.run(f"intake queue {name} {db}", [*command, *args], stdout=target,
                                env={"INTAKE_DATABASE_URL": url})

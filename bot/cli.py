@@ -154,18 +154,26 @@ def purge(dry_run: bool = typer.Option(False, "--dry-run", help="count what woul
 
 @queue_app.command("export")
 def queue_export(format: Format = Format.json) -> None:  # noqa: A002 - the option is called --format
-    """Every referral with its answers, consents and assessment (INTAKE_SPEC section 8)."""
+    """Every referral with its answers, consents and assessment (INTAKE_SPEC section 8), written as it is
+    read: a JSON array with one referral per line, so 100,000 referrals never sit in memory at once."""
     settings = _settings()
     engine = _database(settings)
+    out = sys.stdout
     with transaction(engine) as db:
-        data = queue.export(db)
-    if format is Format.json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
-    else:
-        for item in data:
-            a = item["assessment"]
-            typer.echo(f"{item['reference']}  {item['priority']:<7} {item['status']:<11} {item['language']:<5} "
-                       f"forms={a.get('forms')} actions={','.join(a.get('actions', []))}")
+        first = True
+        if format is Format.json:
+            out.write("[")
+        for item in queue.export_items(db):
+            if format is Format.json:
+                out.write(("\n" if first else ",\n") + json.dumps(item, ensure_ascii=False))
+            else:
+                a = item["assessment"]
+                out.write(f"{item['reference']}  {item['priority']:<7} {item['status']:<11} {item['language']:<5} "
+                          f"forms={a.get('forms')} actions={','.join(a.get('actions', []))}\n")
+            first = False
+        if format is Format.json:
+            out.write("\n]\n")
+    out.flush()
 
 
 @staff_app.command("add")

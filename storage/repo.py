@@ -6,7 +6,7 @@ where the two differ (insert-or-ignore, row locks) the difference is handled her
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -135,10 +135,13 @@ def consent_records(db: Session, *, person_id: int) -> Sequence[Consent]:
     return db.exec(select(Consent).where(Consent.person_id == person_id).order_by(col(Consent.id))).all()
 
 
-def all_current_consents(db: Session) -> dict[int, dict[str, str]]:
-    """Every person's current consents, in one query (the export reads them for every referral)."""
+def all_current_consents(db: Session, *, consents: Sequence[str] | None = None) -> dict[int, dict[str, str]]:
+    """Every person's current consents (only `consents`, when given), in one query (the export reads them
+    for every referral)."""
     out: dict[int, dict[str, str]] = {}
     query = select(Consent.person_id, Consent.consent, Consent.value).order_by(col(Consent.id))
+    if consents is not None:
+        query = query.where(col(Consent.consent).in_(list(consents)))
     for person_id, consent, value in db.exec(query).all():
         out.setdefault(person_id, {})[consent] = value
     return out
@@ -414,6 +417,17 @@ def list_referrals(db: Session, *, status: str | None = None, open_only: bool = 
     if limit is not None:
         query = query.limit(limit)
     return db.exec(query).all()
+
+
+def export_rows(db: Session, *, batch: int = 500) -> Iterator[Any]:
+    """The queue export's columns of every referral in queue order (as `list_referrals`), fetched `batch`
+    rows at a time (a server-side cursor on PostgreSQL), never the whole table in memory."""
+    query = (select(Referral.reference, Referral.language, Referral.status, Referral.priority, Referral.created_at,
+                    Referral.answers, Referral.assessment, Referral.person_id)
+             .order_by(col(Referral.ivo_due_at).is_(None), col(Referral.ivo_due_at), col(Referral.priority_rank),
+                       col(Referral.created_at), col(Referral.id))
+             .execution_options(yield_per=batch))
+    yield from db.exec(query)  # type: ignore[call-overload]
 
 
 def claim_referral(db: Session, *, referral_id: int, staff_id: int, now: datetime) -> bool:

@@ -90,3 +90,23 @@ def test_who_acts_and_the_exit_codes(engine, database_url: str) -> None:  # type
     assert code == 0 and "stannar med stöd" in out
     code, out, _ = _run("queue", "show", reference, "--as", "561", **db)
     assert code == 0 and "avslutad (stannar med stöd)" in out and "mottagen av kommunen: 2026-11-05" in out.lower()
+
+
+def test_the_export_is_written_as_it_is_read(engine, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from casework import queue
+    from storage.db import transaction
+
+    references = [_submit(engine, 600 + n, HIGH) for n in range(5)]
+    with transaction(engine) as db:
+        whole = queue.export(db)
+        in_batches_of_two = list(queue.export_items(db, batch=2))
+    assert in_batches_of_two == whole and sorted(i["reference"] for i in whole) == sorted(references)
+    code, out, err = _run("queue", "export", "--format", "json", INTAKE_DATABASE_URL=database_url)
+    assert (code, err) == (0, "")
+    assert json.loads(out) == whole
+    lines = out.strip().split("\n")
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(whole) + 2, "one referral per line"
+    code, out, _ = _run("queue", "export", "--format", "text", INTAKE_DATABASE_URL=database_url)
+    assert code == 0 and [line.split()[0] for line in out.strip().split("\n")] == [i["reference"] for i in whole]
