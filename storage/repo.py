@@ -135,13 +135,14 @@ def consent_records(db: Session, *, person_id: int) -> Sequence[Consent]:
     return db.exec(select(Consent).where(Consent.person_id == person_id).order_by(col(Consent.id))).all()
 
 
-def all_current_consents(db: Session, *, consents: Sequence[str] | None = None) -> dict[int, dict[str, str]]:
-    """Every person's current consents (only `consents`, when given), in one query (the export reads them
-    for every referral)."""
+def current_consents_of(db: Session, *, person_ids: Sequence[int],
+                        consents: Sequence[str]) -> dict[int, dict[str, str]]:
+    """The current decision on each of `consents` for each of these people, in one query (the export
+    reads them a batch of referrals at a time)."""
     out: dict[int, dict[str, str]] = {}
-    query = select(Consent.person_id, Consent.consent, Consent.value).order_by(col(Consent.id))
-    if consents is not None:
-        query = query.where(col(Consent.consent).in_(list(consents)))
+    query = (select(Consent.person_id, Consent.consent, Consent.value)
+             .where(col(Consent.person_id).in_(list(person_ids)), col(Consent.consent).in_(list(consents)))
+             .order_by(col(Consent.id)))
     for person_id, consent, value in db.exec(query).all():
         out.setdefault(person_id, {})[consent] = value
     return out
@@ -419,15 +420,15 @@ def list_referrals(db: Session, *, status: str | None = None, open_only: bool = 
     return db.exec(query).all()
 
 
-def export_rows(db: Session, *, batch: int = 500) -> Iterator[Any]:
-    """The queue export's columns of every referral in queue order (as `list_referrals`), fetched `batch`
-    rows at a time (a server-side cursor on PostgreSQL), never the whole table in memory."""
+def export_batches(db: Session, *, batch: int = 500) -> Iterator[Sequence[Any]]:
+    """The queue export's columns of every referral in queue order (as `list_referrals`), `batch` rows at
+    a time (a server-side cursor on PostgreSQL), never the whole table in memory."""
     query = (select(Referral.reference, Referral.language, Referral.status, Referral.priority, Referral.created_at,
                     Referral.answers, Referral.assessment, Referral.person_id)
              .order_by(col(Referral.ivo_due_at).is_(None), col(Referral.ivo_due_at), col(Referral.priority_rank),
                        col(Referral.created_at), col(Referral.id))
              .execution_options(yield_per=batch))
-    yield from db.exec(query)  # type: ignore[call-overload]
+    yield from db.exec(query).partitions()  # type: ignore[call-overload]
 
 
 def claim_referral(db: Session, *, referral_id: int, staff_id: int, now: datetime) -> bool:
