@@ -121,6 +121,8 @@ def register(app: typer.Typer, queue_app: typer.Typer, settings_of: Callable[[],
         mine: bool = typer.Option(False, "--mine", help="only the cases I have"),
         assignee: str = typer.Option(None, "--assignee", help="a caseworker's staff id, or none"),
         search: str = typer.Option(None, "--search", help="a part of the reference, e.g. 0042"),
+        received_from: str = typer.Option(None, "--received-from", help="received (inkom) on or after YYYY-MM-DD"),
+        received_to: str = typer.Option(None, "--received-to", help="received on or before YYYY-MM-DD"),
         after: str = typer.Option(None, "--after", help="the page marker printed under the previous page"),
         limit: int = typer.Option(50, "--limit", min=1, max=200),
         who: str = _as(),
@@ -130,7 +132,8 @@ def register(app: typer.Typer, queue_app: typer.Typer, settings_of: Callable[[],
             filters = parse_filters({"status": "all" if all_ else status, "priority": priority, "level": level,
                                      "form": form, "clock": deadline, "municipality": municipality,
                                      "language": language, "assignee": "mine" if mine else assignee,
-                                     "reference": search, "after": after})
+                                     "reference": search, "received_from": received_from,
+                                     "received_to": received_to, "after": after})
         except CaseError as exc:
             fail(str(exc))
         filters = c.QueueFilters(**{**filters.__dict__, "limit": limit})

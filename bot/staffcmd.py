@@ -31,7 +31,8 @@ __all__ = ["COMMANDS", "HELP", "INTERPRETER_HELP", "StaffReply", "parse", "parse
 
 HELP = """Kommandon för personal (steg och anledningar går att skriva på svenska):
 /queue [mina|nya|pågår|avslutade|alla] [prioritet=hög] [nivå=medel] [form=1] [frist=förfallen] [från=Ljusdal] \
-[språk=ar] [sök=0042] – kön (frister först, sedan brådskande, hög, medel, låg; äldst först)
+[språk=ar] [sök=0042] \
+[inkom_från=2026-11-01] [inkom_till=2026-11-30] – kön (frister först, sedan brådskande, hög, medel, låg; äldst först)
 /due – ärenden med frist för IVO-ansökan inom 7 dagar eller förfallen
 /case REF – ett ärende: svar, skäl, åtgärder, samtycken, händelser
 /claim REF – ta ärendet · /release REF – lämna tillbaka det till kön · /reassign REF HANDLÄGGARE – lämna över det
@@ -84,7 +85,8 @@ _FILTER_KEYS = {"prioritet": "priority", "priority": "priority", "niva": "level"
                 "frist": "clock", "clock": "clock", "fran": "municipality", "kommun": "municipality",
                 "municipality": "municipality", "sprak": "language", "language": "language", "sok": "reference",
                 "reference": "reference", "handlaggare": "assignee", "assignee": "assignee", "status": "status",
-                "sida": "after", "after": "after"}
+                "inkom fran": "received_from", "received from": "received_from", "inkom till": "received_to",
+                "received to": "received_to", "sida": "after", "after": "after"}
 _VALUES = {
     "priority": {"bradskande": "urgent", "hog": "high", "medel": "medium", "lag": "low"},
     "level": {"hog": "high", "medel": "medium", "lag": "low"},
@@ -106,7 +108,8 @@ def parse_filters(pairs: Mapping[str, str | None]) -> QueueFilters:
             continue
         name = _FILTER_KEYS.get(fold(key))
         if name is None:
-            raise InvalidInput(f"Okänt filter {key[:20]!r}: {', '.join(sorted(set(_FILTER_KEYS)))}.")
+            known = ", ".join(sorted({k.replace(" ", "_") for k in _FILTER_KEYS}))
+            raise InvalidInput(f"Okänt filter {key[:20]!r}: {known}.")
         value = str(raw).strip()
         value = _VALUES.get(name, {}).get(fold(value), value)
         if name == "form":

@@ -9,8 +9,9 @@ it calls them, once for every shell.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
@@ -55,6 +56,8 @@ class QueueFilters:
     language: str | None = None
     assignee: str | None = None  # mine, none, or a staff id
     reference: str | None = None  # a part of the reference
+    received_from: str | None = None  # YYYY-MM-DD, a day in Stockholm: received (inkom) on or after it
+    received_to: str | None = None  # YYYY-MM-DD: received on or before that day
     after: str | None = None  # the page marker of the previous page
     limit: int = PAGE
 
@@ -133,6 +136,25 @@ def _cursor(text: str) -> store.QueueCursor:
         raise InvalidInput("Sidmarkören är ogiltig: börja om från första sidan.") from exc
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day_starts(text: str | None, label: str, *, next_day: bool = False) -> datetime | None:
+    """Midnight in Stockholm starting the day (or the day after it), in UTC: staff count days as the
+    municipality's calendar does, so a referral received at 00:30 Swedish time belongs to that day."""
+    if not text or not text.strip():
+        return None
+    try:
+        if not _ISO_DAY.fullmatch(text.strip()):
+            raise ValueError(text)
+        day = date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise InvalidInput(f"{label}: skriv ett riktigt datum som ÅÅÅÅ-MM-DD.") from exc
+    if next_day:
+        day += timedelta(days=1)
+    return datetime.combine(day, time.min, tzinfo=deadlines.STOCKHOLM).astimezone(UTC)
+
+
 def _query(db: Session, f: QueueFilters, *, staff_id: int, interpreter: bool, now: datetime) -> store.QueueQuery:
     if f.status not in _STATUSES:
         raise InvalidInput(f"Okänd status {f.status[:20]!r}: open, new, in_progress, closed eller all.")
@@ -151,7 +173,12 @@ def _query(db: Session, f: QueueFilters, *, staff_id: int, interpreter: bool, no
         if not f.assignee.isdigit():
             raise InvalidInput("Handläggare: mine, none eller ett personal-id.")
         caseworker_id = int(f.assignee)
+    received_from = _day_starts(f.received_from, "Inkom från")
+    received_before = _day_starts(f.received_to, "Inkom till", next_day=True)
+    if received_from and received_before and received_from >= received_before:
+        raise InvalidInput("Inkom från ska vara samma dag som eller före Inkom till.")
     return store.QueueQuery(
+        received_from=received_from, received_before=received_before,
         statuses=_STATUSES[f.status], priority=f.priority, level=f.level, form=f.form, clock=f.clock, now=now,
         soon=now + deadlines.DUE_SOON, language=f.language or None,
         moved_from=municipality_codes(f.municipality) if f.municipality else None,

@@ -51,6 +51,8 @@ class QueueQuery:
     unassigned: bool = False
     interpreter_id: int | None = None
     reference: str | None = None  # a part of the reference, e.g. "0042"
+    received_from: datetime | None = None  # created at or after
+    received_before: datetime | None = None  # created before
     ids: tuple[int, ...] | None = None  # set here: the referrals whose reference matched
 
 
@@ -125,6 +127,10 @@ def _where(query, q: QueueQuery, *, row_by_row: bool = False):  # type: ignore[n
         query = query.where(col(Referral.caseworker_id).is_(None))
     if q.interpreter_id is not None:
         query = query.where(c(col(Referral.interpreter_id)) == q.interpreter_id)
+    if q.received_from is not None:
+        query = query.where(col(Referral.created_at) >= q.received_from)
+    if q.received_before is not None:
+        query = query.where(col(Referral.created_at) < q.received_before)
     if q.ids is not None:
         query = query.where(col(Referral.id).in_(list(q.ids)))
     elif q.reference:

@@ -37,7 +37,8 @@ _INLINE = {"image/jpeg", "image/png", "image/webp", "image/gif", "audio/ogg", "a
            "audio/x-wav", "video/mp4", "audio/webm", "audio/opus"}
 _DEFAULT_MIME = {"voice": "audio/ogg", "audio": "audio/mpeg", "photo": "image/jpeg", "video": "video/mp4",
                  "video_note": "video/mp4"}
-_FILTERS = ("status", "priority", "level", "form", "clock", "municipality", "language", "assignee", "ref")
+_FILTERS = ("status", "priority", "level", "form", "clock", "municipality", "language", "assignee", "ref",
+            "received_from", "received_to")
 _CHOICES = {
     "status": {"open": "öppna (nya och pågående)", "new": STATUS_NAMES["new"],
                "in_progress": STATUS_NAMES["in_progress"], "closed": STATUS_NAMES["closed"], "all": "alla"},
@@ -94,7 +95,8 @@ def _queue_filters(request: Request) -> tuple[QueueFilters, dict[str, str]]:
                            level=raw["level"] or None, form=int(raw["form"]) if raw["form"] else None,
                            clock=raw["clock"] or None, municipality=raw["municipality"] or None,
                            language=raw["language"] or None, assignee=assignee,
-                           reference=raw["ref"].upper() or None, after=after or None)
+                           reference=raw["ref"].upper() or None, received_from=raw["received_from"] or None,
+                           received_to=raw["received_to"] or None, after=after or None)
     return filters, raw
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from casework import commands as c
 from casework import queue
+from casework.errors import InvalidInput
 from casework.report import monthly_report
 from casework.steps import STEPS
 from storage import repo
@@ -51,6 +52,28 @@ def _refs(engine: Engine, staff: Staff, now: datetime | None = None, **filters: 
     page = execute(engine, c.ShowQueue(c.QueueFilters(**filters)), staff, now=now).data
     return [q.reference for q in page.lines]
 
+
+
+def test_the_queue_by_the_day_it_was_received(engine: Engine) -> None:
+    """Days as the municipality counts them (Stockholm), both ends included; nonsense is refused."""
+    anna = add_staff(engine, 711, "Anna")
+    minutes = {"1 Oct 11:00": 0, "2 Oct 01:30 (23:30 UTC on the 1st)": 870, "4 Oct": 3 * 1440, "11 Oct": 10 * 1440}
+    refs = {day: _submit(engine, n, HIGH) for day, n in minutes.items()}
+    first, late, fourth, eleventh = refs.values()
+    everything = {"status": "all", "limit": 200}
+    assert _refs(engine, anna, received_from="2026-10-01", received_to="2026-10-01", **everything) == [first]
+    assert _refs(engine, anna, received_from="2026-10-02", received_to="2026-10-04", **everything) == [late, fourth]
+    assert _refs(engine, anna, received_from="2026-10-05", **everything) == [eleventh]
+    assert _refs(engine, anna, received_to="2026-10-03", **everything) == [first, late]
+    for bad in ({"received_from": "2026-02-30"}, {"received_to": "1 okt"}, {"received_from": "2026-10-05",
+                                                                             "received_to": "2026-10-04"}):
+        with pytest.raises(InvalidInput):
+            execute(engine, c.ShowQueue(c.QueueFilters(**bad)), anna)
+    from bot.staffcmd import parse
+
+    command = parse("queue", "alla inkom_från=2026-10-02 inkom_till=2026-10-04")
+    assert isinstance(command, c.ShowQueue) and command.filters.received_from == "2026-10-02"
+    assert [q.reference for q in execute(engine, command, anna).data.lines] == [late, fourth]
 
 def test_the_queue_filters_and_walks_its_pages_in_order(engine: Engine) -> None:
     anna, bo = add_staff(engine, 701, "Anna"), add_staff(engine, 702, "Bo")

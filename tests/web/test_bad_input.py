@@ -4,7 +4,9 @@ filter that does not exist, and an action the role does not allow (the same "not
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func
@@ -107,6 +109,26 @@ def test_a_filter_that_does_not_exist(console: Console, new_page: Any, case: tup
     sign_in(page, console, karin)
     response = page.goto(console.url + "/queue?priority=extreme")
     assert response.status == 400 and "Välj i listan" in page.content()
+    response = page.goto(console.url + "/queue?received_from=2026-02-30")
+    assert response.status == 400 and "Inkom från: skriv ett riktigt datum" in page.content()
+    response = page.goto(console.url + "/queue?received_from=2026-11-02&received_to=2026-11-01")
+    assert response.status == 400 and "före Inkom till" in page.content()
+
+
+def test_the_received_filter_in_the_page(console: Console, new_page: Any, case: tuple[str, Member]) -> None:
+    reference, karin = case
+    page = new_page()
+    sign_in(page, console, karin)
+    today = datetime.now(UTC).astimezone(ZoneInfo("Europe/Stockholm")).date()
+    page.get_by_label("Inkom från").fill((today - timedelta(days=1)).isoformat())
+    page.get_by_label("Inkom till").fill(today.isoformat())
+    submit(page.get_by_role("button", name="Filtrera"))
+    assert page.locator("tbody tr", has_text=reference).count() == 1
+    assert page.get_by_label("Inkom från").input_value() == (today - timedelta(days=1)).isoformat()
+    page.get_by_label("Inkom från").fill((today + timedelta(days=1)).isoformat())
+    page.get_by_label("Inkom till").fill((today + timedelta(days=2)).isoformat())
+    submit(page.get_by_role("button", name="Filtrera"))
+    assert page.locator("tbody tr", has_text=reference).count() == 0
 
 
 def test_an_action_the_role_does_not_allow(console: Console, new_page: Any, case: tuple[str, Member]) -> None:
