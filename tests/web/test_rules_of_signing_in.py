@@ -74,3 +74,50 @@ def test_every_answer_carries_the_security_headers(sqlite_url: str) -> None:
     assert client.get("/healthz").json() == {"ok": True}
     assert client.get("/queue", follow_redirects=False).headers["location"] == "/login?next=/queue"
     assert client.get("/finns-inte").status_code == 404
+
+
+def test_failed_attempts_are_limited_per_account_and_per_address(engine) -> None:  # type: ignore[no-untyped-def]
+    """Five failures lock one account for a quarter of an hour; twenty from one address lock that address
+    for every account (someone guessing across the staff list), while others still sign in."""
+    from urllib.parse import parse_qs, urlparse
+
+    from sqlmodel import select
+
+    from storage.db import transaction
+    from storage.models import Staff
+    from tests.staff import add_staff
+    from web import accounts
+
+    now = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    secrets = {}
+    for n in range(2):
+        staff = add_staff(engine, 900 + n, f"Person {n}")
+        email = f"person{n}@solleftea.se"
+        with transaction(engine) as db:
+            member = db.exec(select(Staff).where(Staff.id == staff.id)).one()
+            accounts.set_email(db, staff=member, email=email, now=now)
+            accounts.set_password(db, email=email, password="ett långt lösenord 42", now=now)
+            uri = accounts.set_totp(db, email=email, now=now)
+        secrets[email] = parse_qs(urlparse(uri).query)["secret"][0]
+
+    def attempt(email: str, address: str, at: datetime, *, right: bool) -> str:
+        code = pyotp.TOTP(secrets[email]).at(at) if right and email in secrets else "000000"
+        with transaction(engine) as db:  # the attempt is kept even when refused, as the route keeps it
+            try:
+                accounts.sign_in_local(db, email=email, password="ett långt lösenord 42" if right else "fel",
+                                       code=code, address=address, now=at)
+            except accounts.SignInRefused as refused:
+                return str(refused)
+        return "ok"
+
+    at = now + timedelta(minutes=1)
+    for _ in range(accounts.ACCOUNT_LIMIT):
+        assert attempt("person0@solleftea.se", "10.0.0.1", at, right=False) == accounts.WRONG
+    assert attempt("person0@solleftea.se", "10.0.0.2", at, right=True) == accounts.TOO_MANY, "the account is locked"
+    assert attempt("person1@solleftea.se", "10.0.0.1", at, right=True) == "ok", "not the others"
+    later = now + timedelta(minutes=20)
+    assert attempt("person0@solleftea.se", "10.0.0.2", later, right=True) == "ok", "unlocked after the window"
+    for n in range(accounts.ADDRESS_LIMIT):
+        assert attempt(f"guess{n}@solleftea.se", "10.0.0.9", later, right=False) == accounts.WRONG
+    assert attempt("person1@solleftea.se", "10.0.0.9", later + timedelta(seconds=31), right=True) == accounts.TOO_MANY
+    assert attempt("person1@solleftea.se", "10.0.0.3", later + timedelta(seconds=31), right=True) == "ok"
