@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.db import ERASED
+from storage.interpreting import FILE_KINDS, add_new_file
 from storage.models import (
     AnswerRecord,
     CaseRead,
@@ -153,8 +154,15 @@ def current_consents(db: Session, *, person_id: int) -> dict[str, str]:
 def add_transcript(db: Session, *, person_id: int, direction: str, kind: str, now: datetime,
                    text: str | None = None, data: dict[str, Any] | None = None,
                    language: str | None = None, message_id: int | None = None) -> None:
-    db.add(TranscriptEntry(person_id=person_id, direction=direction, kind=kind, text=text, data=data,
-                           language=language, at=now, message_id=message_id))
+    """Append to the person's transcript. A file the person sent gets its `new` file row at once, in the
+    same transaction, so that the processing round finds it without searching the transcript."""
+    entry = TranscriptEntry(person_id=person_id, direction=direction, kind=kind, text=text, data=data,
+                            language=language, at=now, message_id=message_id)
+    db.add(entry)
+    if direction == "in" and kind in FILE_KINDS:
+        db.flush()  # the file row needs the entry's id
+        assert entry.id is not None
+        add_new_file(db, entry_id=entry.id, kind=kind, now=now)
 
 
 def recent_message_ids(db: Session, *, channel: str, chat_id: str, person_id: int | None,
