@@ -4,16 +4,18 @@ waits to be sent, or anything quick exit may still delete from the chat."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from bot.telegram.housekeeping import OUTBOX_KEPT
 from dialogs.personal_data import DELETABLE_FOR
 from storage import repo
-from storage.db import make_engine, reclaim, transaction
+from storage.db import make_engine, migrate, reclaim, transaction
 from storage.models import Intake, OutboxMessage
 from tests.storage.test_service import Person_
 from tests.unit.conversation import FORM1_SV
@@ -69,3 +71,16 @@ def test_space_freed_by_housekeeping_goes_back_to_the_file_system(sqlite_url: st
         assert path.stat().st_size < full / 4
     finally:
         engine.dispose()
+
+
+def test_an_older_sqlite_file_is_made_ready_to_give_space_back_when_migrated(sqlite_url: str) -> None:
+    path = make_url(sqlite_url).database or ""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA auto_vacuum=NONE")
+    conn.execute("VACUUM")  # as a file created before auto_vacuum=INCREMENTAL was the default
+    assert conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 0
+    conn.close()
+    migrate(sqlite_url)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2, "incremental"
+    conn.close()
