@@ -24,7 +24,7 @@ def run_migrations_online() -> None:
         if connection.dialect.name == "sqlite":
             # a new file is created ready for storage.db.reclaim (no effect once it has tables)
             connection.exec_driver_sql("PRAGMA auto_vacuum=INCREMENTAL")
-            connection.commit()  # end the transaction the pragma began, so that the migrations' own commits
+            connection.commit()  # ends the transaction the pragma began: the migrations' would nest in it, uncommitted
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
