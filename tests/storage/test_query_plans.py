@@ -43,7 +43,7 @@ GROWING = ("transcript_entry", "outbox_message", "inbox_update", "answer_record"
 STORED_INTAKES = 300
 PERSONA = FORM1_SV | {"language": "ar", "interpreter": "yes"}
 _ALIAS = re.compile(r'"?(\w+)"? AS "?(\w+)"?', re.IGNORECASE)
-_SQLITE_SCAN = re.compile(r"^SCAN (\w+)(?! USING)")
+_SQLITE_SCAN = re.compile(r"^SCAN (\w+)\b(?! USING)")
 
 
 # ------------------------------------------------------------------------------------ the checker
