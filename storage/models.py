@@ -56,6 +56,8 @@ class Intake(SQLModel, table=True):
     """One person's intake: the open question and the answers so far (the dialog's state)."""
 
     __tablename__ = "intake"
+    __table_args__ = (Index("ix_intake_live_outbox", "live_outbox_id", sqlite_where=text("live_outbox_id IS NOT NULL"),
+                            postgresql_where=text("live_outbox_id IS NOT NULL")),)
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", unique=True, ondelete="CASCADE")
     state: str = Field(max_length=32)
@@ -68,8 +70,9 @@ class Intake(SQLModel, table=True):
     resume: str | None = Field(default=None, max_length=32)
     draft: dict[str, Any] = _json(sealed=True)
     # The message that shows the open question's keyboard: the outbox row that sent it, and its text.
-    # Indexed: housekeeping keeps the outbox rows an intake still points at (repo.forget_sent_outbox).
-    live_outbox_id: int | None = Field(default=None, index=True)
+    # Housekeeping keeps the outbox rows an intake still points at (repo.forget_sent_outbox), looked up
+    # by ix_intake_live_outbox: partial, as a finished intake has no live message.
+    live_outbox_id: int | None = None
     live_texts: list[Any] | None = _json(nullable=True, sealed=True)  # may hold a typed place or number
     reference: str | None = Field(default=None, max_length=32)
     # Reminders for an unfinished intake: how many were sent since the person last wrote, and

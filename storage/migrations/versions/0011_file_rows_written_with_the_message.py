@@ -7,7 +7,7 @@ the update's transaction writes the row as `new`, and the round reads the rows d
 
 Housekeeping deletes outbox rows sent days ago instead of keeping them nulled (a row shrunk in place
 leaves its SQLite page part empty for good); it keeps a row an intake still shows (`live_outbox_id`) or
-an edit still waits for (`target_outbox_id`), both looked up by the new indexes, and finds the rows due
+an edit still waits for (`target_outbox_id`), both looked up by new partial indexes, and finds the rows due
 by `sent_at` (a partial index: rows not yet sent have none).
 
 Upgrade backfill: a file message that no round has looked at yet gets its `new` row, so nothing sent
@@ -35,7 +35,9 @@ _FILE_KINDS = ("voice", "audio", "photo", "document", "video", "video_note")
 def upgrade() -> None:
     op.drop_index('ix_stored_file_status', table_name='stored_file')
     op.create_index('ix_stored_file_due', 'stored_file', ['status', 'next_attempt_at'], unique=False)
-    op.create_index('ix_intake_live_outbox_id', 'intake', ['live_outbox_id'], unique=False)
+    op.create_index('ix_intake_live_outbox', 'intake', ['live_outbox_id'], unique=False,
+                    sqlite_where=sa.text('live_outbox_id IS NOT NULL'),
+                    postgresql_where=sa.text('live_outbox_id IS NOT NULL'))
     op.create_index('ix_outbox_sent', 'outbox_message', ['sent_at'], unique=False,
                     sqlite_where=sa.text('sent_at IS NOT NULL'), postgresql_where=sa.text('sent_at IS NOT NULL'))
     op.create_index('ix_outbox_target', 'outbox_message', ['target_outbox_id'], unique=False,
@@ -53,6 +55,6 @@ def downgrade() -> None:
     op.execute("DELETE FROM stored_file WHERE status = 'new'")
     op.drop_index('ix_outbox_target', table_name='outbox_message')
     op.drop_index('ix_outbox_sent', table_name='outbox_message')
-    op.drop_index('ix_intake_live_outbox_id', table_name='intake')
+    op.drop_index('ix_intake_live_outbox', table_name='intake')
     op.drop_index('ix_stored_file_due', table_name='stored_file')
     op.create_index('ix_stored_file_status', 'stored_file', ['status'], unique=False)
