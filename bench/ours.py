@@ -22,6 +22,7 @@ import logging
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,9 @@ from bench.seed import Capture, Template, save_templates
 from bench.telegram_api import InProcessBotApi
 from bot.settings import Settings
 from bot.telegram.app import TelegramBot
-from storage.db import make_engine
+from bot.telegram.housekeeping import INBOX_KEPT, OUTBOX_KEPT
+from storage import repo
+from storage.db import make_engine, reclaim, transaction
 
 __all__ = ["in_process_bot_api", "main"]
 
@@ -203,13 +206,16 @@ async def _size(args: argparse.Namespace) -> dict[str, Any]:
 
     crowd = await _with_bot(args.url, api, False, "WARNING", body)
     raw = database_size(engine)
+    if engine.dialect.name == "sqlite":  # a byte-for-byte copy as it is on disk, for _after_housekeeping
+        _copy_file(engine)
     _compact(engine)
     after = database_size(engine)
+    kept = _after_housekeeping(engine) if engine.dialect.name == "sqlite" else None
     engine.dispose()
     k = max(crowd.intakes_finished, 1)
     tables = {name: round((after["tables"].get(name, 0) - before["tables"].get(name, 0)) / k)
               for name in sorted(set(after["tables"]) | set(before["tables"]))}
-    return {
+    result = {
         "intakes": crowd.intakes_finished,
         "updates": crowd.completed,
         "bytes_per_intake_on_disk": round((raw["file_bytes"] - before["file_bytes"]) / k),
@@ -218,6 +224,47 @@ async def _size(args: argparse.Namespace) -> dict[str, Any]:
         "bytes_per_intake_by_table_on_disk": {
             n: b for n in sorted(raw["tables"]) if (b := round((raw["tables"][n] - before["tables"].get(n, 0)) / k))},
     }
+    if kept is not None:
+        on_disk, live = kept
+        grown = {n: round((on_disk["tables"][n] - before["tables"].get(n, 0)) / k) for n in sorted(on_disk["tables"])}
+        result |= {
+            "bytes_per_intake_on_disk_after_housekeeping": round((on_disk["file_bytes"] - before["file_bytes"]) / k),
+            "bytes_per_intake_compacted_after_housekeeping": round((live["used_bytes"] - before["used_bytes"]) / k),
+            "bytes_per_intake_by_table_on_disk_after_housekeeping": {n: b for n, b in grown.items() if b},
+        }
+    return result
+
+
+def _after_housekeeping(engine: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """SQLite: what the intakes leave for good, on disk and compacted, once the inbox's and the outbox's
+    retention times have passed and the hourly housekeeping ran (bot.telegram.housekeeping). Measured on
+    a page-for-page copy of the database as it was on disk before compaction (made by `_copy_file`)."""
+    path = str(engine.url.database) + ".before-compaction"
+    copy = make_engine(f"sqlite:///{path}")
+    try:
+        later = datetime.now(UTC) + max(INBOX_KEPT, OUTBOX_KEPT) + timedelta(hours=1)
+        with transaction(copy) as db:
+            repo.forget_processed_inbox(db, before=later - INBOX_KEPT)
+            repo.forget_sent_outbox(db, before=later - OUTBOX_KEPT)
+        reclaim(copy)
+        on_disk = database_size(copy)
+        _compact(copy)
+        return on_disk, database_size(copy)
+    finally:
+        copy.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+
+
+def _copy_file(engine: Any) -> None:
+    """A copy of the SQLite file page for page (the WAL is checkpointed into it by database_size)."""
+    source = sqlite3.connect(str(engine.url.database))
+    target = sqlite3.connect(str(engine.url.database) + ".before-compaction")
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
 
 
 def _compact(engine: Any) -> None:

@@ -3,12 +3,15 @@
 `INTAKE_DATABASE_URL` may be a plain `sqlite:///path` or `postgresql://user@host/db`; the driver is
 chosen here (psycopg 3 for PostgreSQL). SQLite gets WAL, `synchronous=NORMAL`, a busy timeout,
 foreign keys and `secure_delete` on every connection, so a crash loses no committed transaction,
-cascades work, and an erased row is overwritten rather than left in a freed page.
+cascades work, and an erased row is overwritten rather than left in a freed page. A new SQLite file is
+created with `auto_vacuum=INCREMENTAL`, so that housekeeping can give freed pages back (`reclaim`); a
+file created before that is rewritten once by `migrate` (README, "Disk space").
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +22,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-__all__ = ["ERASED", "checkpoint", "make_engine", "migrate", "normalize_url", "transaction"]
+__all__ = ["ERASED", "checkpoint", "make_engine", "migrate", "normalize_url", "reclaim", "transaction"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 log = logging.getLogger(__name__)
@@ -47,6 +50,8 @@ def make_engine(url: str) -> Engine:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     dbapi_connection.isolation_level = None  # autocommit at the driver; SQLAlchemy's BEGIN takes over
     cursor = dbapi_connection.cursor()
+    # Takes effect only while the file has no tables yet (a new database); see `reclaim`.
+    cursor.execute("PRAGMA auto_vacuum=INCREMENTAL")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
@@ -77,6 +82,27 @@ def checkpoint(engine: Engine) -> None:
         log.warning("WAL checkpoint after an erasure was not complete; the next one finishes it")
 
 
+def reclaim(engine: Engine) -> int:
+    """SQLite: give the database's free pages back to the file system (`PRAGMA incremental_vacuum`) and
+    return how many there were. Pages freed by deleted rows are reused by later rows anyway; this keeps
+    the file from staying at its largest after housekeeping deleted a lot. Nothing to do on PostgreSQL
+    (autovacuum), nor on a SQLite file created without `auto_vacuum=INCREMENTAL`."""
+    if engine.dialect.name != "sqlite":
+        return 0
+    raw = engine.raw_connection()  # outside the engine's BEGIN IMMEDIATE: the pragma runs its own
+    try:
+        cursor = raw.cursor()
+        free = int(cursor.execute("PRAGMA freelist_count").fetchone()[0])
+        if free and cursor.execute("PRAGMA auto_vacuum").fetchone()[0] == 2:  # 2: incremental
+            # executescript steps the pragma to its end; execute() would stop after the first page freed
+            cursor.executescript("PRAGMA incremental_vacuum;")
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.close()
+    finally:
+        raw.close()
+    return free
+
+
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: commits when the block ends, rolls back when it raises. A transaction that
@@ -97,5 +123,20 @@ def alembic_config(url: str) -> AlembicConfig:
 
 
 def migrate(url: str, revision: str = "head") -> None:
-    """Bring the database to `revision` (creates it from nothing on a fresh SQLite file)."""
+    """Bring the database to `revision` (creates it from nothing on a fresh SQLite file).
+
+    A SQLite file created before `auto_vacuum=INCREMENTAL` was the default is rewritten once here (one
+    `VACUUM`: it takes a while on a large file and needs as much free disk again), so that housekeeping
+    can give freed space back from then on.
+    """
     command.upgrade(alembic_config(url), revision)
+    parsed = make_url(normalize_url(url))
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        conn = sqlite3.connect(parsed.database, isolation_level=None)
+        try:
+            if conn.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:  # 2: incremental
+                log.info("rewriting the SQLite file once so that freed space can be given back")
+                conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
+                conn.execute("VACUUM")
+        finally:
+            conn.close()

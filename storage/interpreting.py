@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.fernet import InvalidToken
-from sqlalchemy import BigInteger, Column, ForeignKey, Integer, LargeBinary, Text, func, update
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, LargeBinary, Text, func, update
 from sqlalchemy.orm import defer
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -33,10 +33,10 @@ __all__ = [
     "Translation",
     "add_catalog_report",
     "add_message",
+    "add_new_file",
     "add_translation",
     "catalog_reports",
     "current_translations",
-    "file_candidates",
     "file_content",
     "files_of",
     "files_since",
@@ -46,6 +46,7 @@ __all__ = [
     "line_of_entry",
     "lines",
     "messages_of",
+    "new_files",
     "note_file",
     "pending_files",
     "referral_of_person",
@@ -96,17 +97,26 @@ def _entry_fk() -> Any:
 class StoredFile(SQLModel, table=True):
     """A voice message, photo or document the person sent, downloaded after the update's transaction.
 
-    status: `pending` (a download failed, tried again), `stored`, `too_large` (over the limit: the
-    person was told), `over_quota` (past the person's daily quota: not downloaded, the person was told
-    once a day), `failed` (given up), `not_kept` (sent where the intake did not take it).
+    The row is written with the person's message, in the update's own transaction, as `new`; the
+    processing round then finds the files to look at through the index on (status, next attempt),
+    never by searching the transcript, whose size grows with every stored intake.
+
+    status: `new` (not yet looked at: whether the intake took it is decided in the processing round),
+    `pending` (being downloaded, or a download failed and is tried again at `next_attempt_at`),
+    `stored`, `too_large` (over the limit: the person was told), `over_quota` (past the person's daily
+    quota: not downloaded, the person was told once a day), `failed` (given up), `not_kept` (sent where
+    the intake did not take it).
     """
 
     __tablename__ = "stored_file"
+    # The processing round's two questions, "which files are new" and "which downloads are due", are
+    # one lookup each in this index; the settled rows (most of them) are never read by the round.
+    __table_args__ = (Index("ix_stored_file_due", "status", "next_attempt_at"),)
     id: int | None = Field(default=None, primary_key=True)
     transcript_entry_id: int = Field(sa_column=Column(Integer, ForeignKey("transcript_entry.id", ondelete="CASCADE"),
                                                       nullable=False, unique=True))
     kind: str = Field(max_length=16)  # voice, audio, photo, document, video, video_note
-    status: str = Field(max_length=16, index=True)
+    status: str = Field(max_length=16)
     mime: str | None = Field(default=None, max_length=100)
     size: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     sha256: str | None = Field(default=None, max_length=64)
@@ -200,19 +210,32 @@ def line_of_entry(db: Session, *, person_id: int, entry_id: int) -> int:
 
 
 # ------------------------------------------------------------------------- files
-def file_candidates(db: Session, *, limit: int) -> list[tuple[TranscriptEntry, TranscriptEntry | None]]:
-    """The person's file messages not yet looked at, each with the bot's answer to it (the next
-    outgoing entry of the same person, written in the same transaction), oldest first."""
-    seen = select(StoredFile.transcript_entry_id)
-    query = (select(TranscriptEntry).where(TranscriptEntry.direction == "in", col(TranscriptEntry.kind).in_(FILE_KINDS),
-                                           col(TranscriptEntry.id).not_in(seen))
-             .order_by(col(TranscriptEntry.id)).limit(limit))
+def add_new_file(db: Session, *, entry_id: int, kind: str, now: datetime) -> None:
+    """The file row of a file message just written to the transcript, in the same transaction: `new`,
+    to be looked at by the processing round (bot.telegram.files)."""
+    db.add(StoredFile(transcript_entry_id=entry_id, kind=kind, status="new", created_at=now))
+
+
+def new_files(db: Session, *, limit: int) -> list[tuple[StoredFile, TranscriptEntry, TranscriptEntry | None]]:
+    """The file messages not yet looked at, oldest first, each with its transcript entry and the bot's
+    answer to it (the person's next outgoing entry, written in the same transaction), or None.
+
+    Each is an index lookup: the rows by status, the entry by its key, the answer by person and key.
+    On PostgreSQL the rows are locked, and rows another worker holds are skipped.
+    """
+    query = (select(StoredFile).options(defer(StoredFile.content))  # type: ignore[arg-type]
+             .where(StoredFile.status == "new").order_by(col(StoredFile.id)).limit(limit))
+    if db.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
     out = []
-    for entry in db.exec(query).all():
+    for row in db.exec(query).all():
+        entry = db.get(TranscriptEntry, row.transcript_entry_id)
+        if entry is None or entry.id is None:
+            continue  # cannot happen: the row goes with its entry (ON DELETE CASCADE)
         answer = db.exec(select(TranscriptEntry).where(
             TranscriptEntry.person_id == entry.person_id, TranscriptEntry.direction == "out",
             col(TranscriptEntry.id) > entry.id).order_by(col(TranscriptEntry.id)).limit(1)).first()
-        out.append((entry, answer))
+        out.append((row, entry, answer))
     return out
 
 
@@ -263,11 +286,12 @@ def files_since(db: Session, *, person_id: int, since: datetime, statuses: Seque
 
 
 def files_of(db: Session, *, entry_ids: Sequence[int]) -> dict[int, StoredFile]:
-    """The file rows of these entries, without their content."""
+    """The file rows of these entries that were looked at, without their content (a `new` row is left
+    out: to staff such a file is simply not fetched yet, as before it was looked at)."""
     if not entry_ids:
         return {}
     query = (select(StoredFile).options(defer(StoredFile.content))  # type: ignore[arg-type]
-             .where(col(StoredFile.transcript_entry_id).in_(list(entry_ids))))
+             .where(col(StoredFile.transcript_entry_id).in_(list(entry_ids)), StoredFile.status != "new"))
     return {f.transcript_entry_id: f for f in db.exec(query).all()}
 
 

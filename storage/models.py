@@ -56,6 +56,8 @@ class Intake(SQLModel, table=True):
     """One person's intake: the open question and the answers so far (the dialog's state)."""
 
     __tablename__ = "intake"
+    __table_args__ = (Index("ix_intake_live_outbox", "live_outbox_id", sqlite_where=text("live_outbox_id IS NOT NULL"),
+                            postgresql_where=text("live_outbox_id IS NOT NULL")),)
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", unique=True, ondelete="CASCADE")
     state: str = Field(max_length=32)
@@ -68,6 +70,8 @@ class Intake(SQLModel, table=True):
     resume: str | None = Field(default=None, max_length=32)
     draft: dict[str, Any] = _json(sealed=True)
     # The message that shows the open question's keyboard: the outbox row that sent it, and its text.
+    # Housekeeping keeps the outbox rows an intake still points at (repo.forget_sent_outbox), looked up
+    # by ix_intake_live_outbox: partial, as a finished intake has no live message.
     live_outbox_id: int | None = None
     live_texts: list[Any] | None = _json(nullable=True, sealed=True)  # may hold a typed place or number
     reference: str | None = Field(default=None, max_length=32)
@@ -140,7 +144,16 @@ class OutboxMessage(SQLModel, table=True):
     """Something to send to a chat after the transaction that decided it has committed."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_pending", "status", "id"),)
+    # For housekeeping (repo.forget_sent_outbox): ix_outbox_sent finds the rows sent before a time,
+    # ix_outbox_target keeps a sent row while an edit of it waits. Partial: a row waiting to be sent has
+    # no sent_at, and most rows are sends, which target nothing.
+    __table_args__ = (
+        Index("ix_outbox_pending", "status", "id"),
+        Index("ix_outbox_sent", "sent_at", sqlite_where=text("sent_at IS NOT NULL"),
+              postgresql_where=text("sent_at IS NOT NULL")),
+        Index("ix_outbox_target", "target_outbox_id", sqlite_where=text("target_outbox_id IS NOT NULL"),
+              postgresql_where=text("target_outbox_id IS NOT NULL")),
+    )
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=16)
     chat_id: str | None = Field(default=None, max_length=64)

@@ -10,11 +10,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, null, text, update
+from sqlalchemy import delete, exists, func, null, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage.db import ERASED
+from storage.interpreting import FILE_KINDS, add_new_file
 from storage.models import (
     AnswerRecord,
     CaseRead,
@@ -157,8 +159,15 @@ def current_consents(db: Session, *, person_id: int) -> dict[str, str]:
 def add_transcript(db: Session, *, person_id: int, direction: str, kind: str, now: datetime,
                    text: str | None = None, data: dict[str, Any] | None = None,
                    language: str | None = None, message_id: int | None = None) -> None:
-    db.add(TranscriptEntry(person_id=person_id, direction=direction, kind=kind, text=text, data=data,
-                           language=language, at=now, message_id=message_id))
+    """Append to the person's transcript. A file the person sent gets its `new` file row at once, in the
+    same transaction, so that the processing round finds it without searching the transcript."""
+    entry = TranscriptEntry(person_id=person_id, direction=direction, kind=kind, text=text, data=data,
+                            language=language, at=now, message_id=message_id)
+    db.add(entry)
+    if direction == "in" and kind in FILE_KINDS:
+        db.flush()  # the file row needs the entry's id
+        assert entry.id is not None
+        add_new_file(db, entry_id=entry.id, kind=kind, now=now)
 
 
 def recent_message_ids(db: Session, *, channel: str, chat_id: str, person_id: int | None,
@@ -350,6 +359,26 @@ def release_all_sending(db: Session, *, channel: str) -> int:
     result = db.exec(update(OutboxMessage)  # type: ignore[call-overload]
                      .where(col(OutboxMessage.channel) == channel, col(OutboxMessage.status) == "sending")
                      .values(status="pending", next_attempt_at=None))
+    return result.rowcount or 0
+
+
+def forget_sent_outbox(db: Session, *, before: datetime) -> int:
+    """Delete the outbox rows sent (or given up) before `before` that no edit can still need, in one
+    indexed DELETE; returns how many went.
+
+    A sent row is kept while it is an intake's live message (its keyboard is edited when the next answer
+    comes) or while an edit of it waits to be sent: the edit needs its Telegram message id. `before` lies
+    beyond the 48 hours in which quick exit deletes the bot's messages (it reads their ids here). Deleting
+    rather than keeping nulled rows lets SQLite merge and reuse their pages (a row shrunk in place leaves
+    its page part empty for good).
+    """
+    edit = aliased(OutboxMessage)
+    live = select(Intake.id).where(col(Intake.live_outbox_id) == col(OutboxMessage.id))
+    waiting_edit = select(edit.id).where(col(edit.target_outbox_id) == col(OutboxMessage.id),
+                                         col(edit.status).in_(("pending", "sending")))
+    result = db.exec(delete(OutboxMessage).where(  # type: ignore[call-overload]
+        col(OutboxMessage.status).in_(("sent", "failed")), col(OutboxMessage.sent_at) < before,
+        ~exists(live), ~exists(waiting_edit)))
     return result.rowcount or 0
 
 

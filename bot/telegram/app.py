@@ -86,7 +86,7 @@ class TelegramBot:
             await self.application.bot.set_my_commands([BotCommand(c, d) for c, d in _COMMANDS])
         if polling:
             await self.application.bot.delete_webhook(drop_pending_updates=False)
-        await self.services.run_db(self.housekeeping.forget_old)
+        await self.services.run_db(self.housekeeping.tidy)
         if self.services.settings.workers == 1:
             await self.services.run_db(self.housekeeping.release_sending)
         # what a crash left: stored updates not yet processed, replies not yet sent

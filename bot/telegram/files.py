@@ -19,7 +19,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 from telegram import Bot, InputFile
 from telegram.error import BadRequest, TelegramError
 
@@ -60,17 +59,14 @@ class _Job:
 
 def _jobs(engine: Engine, limit: int) -> tuple[list[_Job], int]:
     """Decide which new file messages are kept; return what is to be downloaded now, and how many were
-    settled already (too large by what the update said)."""
-    try:
-        return _decide(engine, limit)
-    except IntegrityError:
-        return [], 0  # another worker took the same new files at the same moment: they are its
+    settled already (too large by what the update said, or past the quota).
 
-
-def _decide(engine: Engine, limit: int) -> tuple[list[_Job], int]:
+    Only the file rows due are read (`new` ones, written with the message, and downloads due again),
+    each through an index: a round costs the same however many intakes are stored.
+    """
     now, taken, jobs, too_large = _now(), taken_msgids(), [], 0
     with transaction(engine) as db:
-        for entry, answer in store.file_candidates(db, limit=limit):
+        for row, entry, answer in store.new_files(db, limit=limit):
             assert entry.id is not None
             data = entry.data or {}
             msgs = (answer.data or {}).get("msgs", []) if answer is not None else []
@@ -78,26 +74,27 @@ def _decide(engine: Engine, limit: int) -> tuple[list[_Job], int]:
             size = data.get("size") if isinstance(data.get("size"), int) else None
             fields = {"mime": data.get("mime_type"), "size": size, "file_name": data.get("file_name")}
             if not kept:
-                store.note_file(db, entry_id=entry.id, kind=entry.kind, status="not_kept", now=now, **fields)
+                store.note_file(db, entry_id=entry.id, kind=row.kind, status="not_kept", now=now, **fields)
                 continue
             if size is not None and size > FILE_LIMIT:
-                _too_large(db, entry.person_id, entry.id, entry.kind, now, fields)
+                _too_large(db, entry.person_id, entry.id, row.kind, now, fields)
                 too_large += 1
                 continue
             if not _fits(db, entry.person_id, size, now):
-                _over_quota(db, entry.person_id, entry.id, entry.kind, now, fields)
+                _over_quota(db, entry.person_id, entry.id, row.kind, now, fields)
                 too_large += 1
                 continue
-            store.note_file(db, entry_id=entry.id, kind=entry.kind, status="pending", now=now,
+            store.note_file(db, entry_id=entry.id, kind=row.kind, status="pending", now=now,
                             next_attempt_at=now + LEASE, **fields)
-            jobs.append(_Job(entry.id, entry.kind, str(data["file_id"]), size, fields["mime"], fields["file_name"]))
-        for row in store.pending_files(db, now=now, limit=max(0, limit - len(jobs))):
-            row.next_attempt_at = now + LEASE
-            db.add(row)
-            entry = db.get(TranscriptEntry, row.transcript_entry_id)
-            file_id = (entry.data or {}).get("file_id") if entry is not None else None
+            jobs.append(_Job(entry.id, row.kind, str(data["file_id"]), size, fields["mime"], fields["file_name"]))
+        for pending in store.pending_files(db, now=now, limit=max(0, limit - len(jobs))):
+            pending.next_attempt_at = now + LEASE
+            db.add(pending)
+            file_entry = db.get(TranscriptEntry, pending.transcript_entry_id)
+            file_id = (file_entry.data or {}).get("file_id") if file_entry is not None else None
             if file_id:
-                jobs.append(_Job(row.transcript_entry_id, row.kind, str(file_id), row.size, row.mime, row.file_name))
+                jobs.append(_Job(pending.transcript_entry_id, pending.kind, str(file_id), pending.size, pending.mime,
+                                 pending.file_name))
     return jobs, too_large
 
 

@@ -21,6 +21,10 @@ def run_migrations_online() -> None:
     connectable = engine_from_config(config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.",
                                      poolclass=pool.NullPool)
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # a new file is created ready for storage.db.reclaim (no effect once it has tables)
+            connection.exec_driver_sql("PRAGMA auto_vacuum=INCREMENTAL")
+            connection.commit()  # ends the transaction the pragma began: the migrations' would nest in it, uncommitted
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()

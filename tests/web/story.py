@@ -88,7 +88,7 @@ def arabic_intake(engine: Engine, user: str = "31") -> str:
         assert found is not None and found.id is not None
         intake = repo.get_intake(db, person_id=found.id)
         assert intake is not None and intake.reference, "the intake was not submitted"
-        for entry, _answer in interpreting.file_candidates(db, limit=100):
+        for _row, entry, _answer in interpreting.new_files(db, limit=100):
             if entry.person_id != found.id or entry.id is None or entry.kind not in files:
                 continue
             content, mime = files[entry.kind]
