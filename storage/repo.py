@@ -7,10 +7,11 @@ where the two differ (insert-or-ignore, row locks) the difference is handled her
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import delete, func, null, text, update
+from sqlalchemy import bindparam, delete, exists, func, insert, null, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -31,18 +32,24 @@ from storage.models import (
 )
 
 __all__ = [
+    "OutboxMark",
+    "WrittenOutbox",
     "add_inbox_updates",
     "add_outbox",
     "add_referral",
     "add_transcript",
+    "claim_inbox_in_order",
     "claim_inbox_update",
     "erase_person",
     "get_intake",
     "get_or_add_person",
     "get_person",
+    "mark_outbox_many",
     "next_reference",
     "pending_inbox",
     "pending_outbox",
+    "take_written_outbox",
+    "written_outbox",
 ]
 
 
@@ -67,20 +74,22 @@ def lock_chat(db: Session, *, channel: str, chat_id: str) -> None:
             key=f"{channel}:{chat_id}"))
 
 
-def earlier_update_pending(db: Session, *, chat_id: str, update_id: int) -> bool:
-    """Whether an earlier update of this chat still waits: updates of one person apply in order."""
-    query = select(InboxUpdate.update_id).where(
-        InboxUpdate.chat_id == chat_id, col(InboxUpdate.processed_at).is_(None), InboxUpdate.update_id < update_id
-    ).limit(1)
-    return db.exec(query).first() is not None
-
-
 # ------------------------------------------------------------------------- people and intakes
 def get_person(db: Session, *, channel: str, external_id: str) -> Person | None:
     query = select(Person).where(Person.channel == channel, Person.external_id == external_id)
     if _locking(db):
         query = query.with_for_update()  # serializes the updates of one person across workers
     return db.exec(query).first()
+
+
+def get_person_and_intake(db: Session, *, channel: str, external_id: str) -> tuple[Person | None, Intake | None]:
+    """The person and their intake in one query (each update needs both)."""
+    query = (select(Person, Intake).outerjoin(Intake, col(Intake.person_id) == col(Person.id))
+             .where(Person.channel == channel, Person.external_id == external_id))
+    if _locking(db):
+        query = query.with_for_update(of=Person)  # type: ignore[arg-type]
+    row = db.exec(query).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def get_or_add_person(db: Session, *, channel: str, external_id: str, chat_id: str, now: datetime) -> Person:
@@ -175,9 +184,11 @@ def recent_message_ids(db: Session, *, channel: str, chat_id: str, person_id: in
 
 def forget_chat(db: Session, *, channel: str, chat_id: str) -> None:
     """After an erasure: the outbox keeps no trace of the chat (rows still to send carry `forget`)."""
+    # this transaction's own rows are still to send (taken ones are `sending`): they carry `forget`
+    ours = [r.id for r in db.info.get(_WRITTEN, [])]
     db.exec(update(OutboxMessage)  # type: ignore[call-overload]
             .where(col(OutboxMessage.channel) == channel, col(OutboxMessage.chat_id) == chat_id,
-                   col(OutboxMessage.status) != "pending")
+                   col(OutboxMessage.status) != "pending", col(OutboxMessage.id).not_in(ours))
             .values(chat_id=None, payload=None, message_id=None))
 
 
@@ -222,30 +233,71 @@ def pending_inbox(db: Session, *, limit: int = 500) -> Sequence[InboxUpdate]:
     return db.exec(query).all()
 
 
+def pending_inbox_ids(db: Session, *, limit: int = 500) -> list[tuple[int, str | None]]:
+    """The unprocessed updates, oldest first, without their content (the caller may hold it already)."""
+    table = InboxUpdate.__table__
+    query = (select(table.c.update_id, table.c.chat_id).where(table.c.processed_at.is_(None))
+             .order_by(table.c.update_id).limit(limit))
+    return [(int(u), c) for u, c in db.connection().execute(query).all()]
+
+
+def inbox_payloads(db: Session, *, update_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The stored content of these updates (those found after a restart, or by another worker)."""
+    if not update_ids:
+        return {}
+    table = InboxUpdate.__table__
+    query = select(table.c.update_id, table.c.payload).where(table.c.update_id.in_(list(update_ids)))
+    return {int(u): p or {} for u, p in db.connection().execute(query).all()}
+
+
 def claim_inbox_update(db: Session, *, update_id: int, now: datetime) -> bool:
     """Mark an update processed within the caller's transaction; False when it already was.
 
     The content is dropped at the same time: what stays is the id and the time, no personal data.
+    One Core statement on the session's connection: the ORM has nothing to synchronize here.
     """
-    result = db.exec(  # type: ignore[call-overload]
-        update(InboxUpdate)
-        .where(col(InboxUpdate.update_id) == update_id, col(InboxUpdate.processed_at).is_(None))
-        .values(processed_at=now, payload=None, chat_id=None)
+    table = InboxUpdate.__table__
+    result = db.connection().execute(
+        update(table).where(table.c.update_id == update_id, table.c.processed_at.is_(None))
+        .values(processed_at=now, payload=null(), chat_id=None)
     )
     return result.rowcount == 1
 
 
+def claim_inbox_in_order(db: Session, *, update_id: int, chat_id: str,
+                         now: datetime) -> Literal["claimed", "duplicate", "out_of_order"]:
+    """Claim an update of a chat only when no earlier update of that chat still waits (a person's
+    updates apply in order): one statement in the common case, a second only when it claimed nothing."""
+    table = InboxUpdate.__table__
+    earlier = table.alias("earlier")
+    waiting = exists().where(earlier.c.chat_id == chat_id, earlier.c.processed_at.is_(None),
+                             earlier.c.update_id < update_id)
+    result = db.connection().execute(
+        update(table).where(table.c.update_id == update_id, table.c.processed_at.is_(None), ~waiting)
+        .values(processed_at=now, payload=null(), chat_id=None)
+    )
+    if result.rowcount == 1:
+        return "claimed"
+    if inbox_processed(db, update_id=update_id):
+        return "duplicate"
+    return "out_of_order"
+
+
 def inbox_processed(db: Session, *, update_id: int) -> bool:
-    row = db.get(InboxUpdate, update_id)
-    return row is None or row.processed_at is not None
+    table = InboxUpdate.__table__
+    row = db.connection().execute(select(table.c.processed_at).where(table.c.update_id == update_id)).first()
+    return row is None or row[0] is not None
 
 
 def note_inbox_failure(db: Session, *, update_id: int) -> int:
-    row = db.get(InboxUpdate, update_id)
-    if row is None:
-        return 0
-    row.attempts += 1
-    return row.attempts
+    """Count one more failed attempt of an unprocessed update, in its row: every worker and every restart
+    sees the same count. Returns the count (0 when the update is processed or unknown)."""
+    table = InboxUpdate.__table__
+    row = db.connection().execute(
+        update(table).where(table.c.update_id == update_id, table.c.processed_at.is_(None))
+        .values(attempts=table.c.attempts + 1).returning(table.c.attempts)
+    ).first()
+    return int(row[0]) if row else 0
 
 
 def count_processed_inbox(db: Session, *, before: datetime) -> int:
@@ -280,14 +332,76 @@ def forget_processed_inbox(db: Session, *, before: datetime) -> int:
 
 
 # ------------------------------------------------------------------------- outbox
+@dataclass(frozen=True)
+class WrittenOutbox:
+    """An outbox row as the transaction that wrote it knows it: what its sender needs, without a re-read."""
+
+    id: int
+    chat_id: str
+    action: str
+    payload: dict[str, Any]
+    target_outbox_id: int | None
+    target_message_id: int | None  # the Telegram id of the message an edit changes, when already sent
+    taken: bool  # written as `sending`, leased to the caller's sender (else `pending`, for any sender)
+
+
+_TAKE_UNTIL = "outbox_take_until"  # Session.info keys, for the rows one transaction writes
+_WRITTEN = "outbox_written"
+_CHAT_FREE = "outbox_chat_free"
+
+
+def take_written_outbox(db: Session, *, until: datetime) -> None:
+    """The rows this transaction writes are taken for sending by its caller until `until` (a lease, as
+    `claim_outbox` gives), unless their chat still has earlier rows to send: those go first, so that
+    chat's rows stay `pending` for the ordinary sender. `written_outbox` lists them after the work."""
+    db.info[_TAKE_UNTIL] = until
+    db.info[_WRITTEN] = []
+    db.info[_CHAT_FREE] = {}
+
+
 def add_outbox(db: Session, *, channel: str, chat_id: str, action: str, payload: dict[str, Any], now: datetime,
                target_outbox_id: int | None = None) -> int:
-    row = OutboxMessage(channel=channel, chat_id=chat_id, action=action, payload=payload, created_at=now,
-                        target_outbox_id=target_outbox_id)
-    db.add(row)
-    db.flush()
-    assert row.id is not None
-    return row.id
+    """One row to send after the commit, inserted with Core and RETURNING: its id at once, without
+    a unit-of-work flush of everything else pending in the session."""
+    until: datetime | None = db.info.get(_TAKE_UNTIL)
+    taken = until is not None and _chat_free(db, channel=channel, chat_id=chat_id)
+    table = OutboxMessage.__table__
+    row_id = db.connection().execute(
+        insert(table).values(channel=channel, chat_id=chat_id, action=action, payload=payload, created_at=now,
+                             target_outbox_id=target_outbox_id, status="sending" if taken else "pending",
+                             attempts=0, next_attempt_at=until if taken else None)
+        .returning(table.c.id)
+    ).scalar_one()
+    if until is not None:
+        db.info[_WRITTEN].append(WrittenOutbox(int(row_id), chat_id, action, payload, target_outbox_id, None, taken))
+    return int(row_id)
+
+
+def _chat_free(db: Session, *, channel: str, chat_id: str) -> bool:
+    """Whether the chat had nothing left to send when this transaction first wrote to it."""
+    free: dict[tuple[str, str], bool] = db.info[_CHAT_FREE]
+    if (channel, chat_id) not in free:
+        table = OutboxMessage.__table__
+        query = select(table.c.id).where(table.c.status.in_(("pending", "sending")), table.c.channel == channel,
+                                         table.c.chat_id == chat_id).limit(1)
+        free[channel, chat_id] = db.connection().execute(query).first() is None
+    return free[channel, chat_id]
+
+
+def written_outbox(db: Session) -> list[WrittenOutbox]:
+    """The rows written since `take_written_outbox`, each edit with its target's Telegram message id
+    (one query for all targets written before this transaction)."""
+    rows: list[WrittenOutbox] = db.info.get(_WRITTEN, [])
+    ours = {r.id for r in rows}
+    targets = {r.target_outbox_id for r in rows if r.target_outbox_id is not None and r.target_outbox_id not in ours}
+    if not targets:
+        return list(rows)
+    table = OutboxMessage.__table__
+    query = select(table.c.id, table.c.message_id).where(table.c.id.in_(sorted(targets)))
+    sent = {int(i): m for i, m in db.connection().execute(query).all()}
+    return [WrittenOutbox(r.id, r.chat_id, r.action, r.payload, r.target_outbox_id,
+                          sent.get(r.target_outbox_id) if r.target_outbox_id is not None else None, r.taken)
+            for r in rows]
 
 
 def pending_outbox(db: Session, *, channel: str, now: datetime, chat_id: str | None = None,
@@ -352,6 +466,41 @@ def release_all_sending(db: Session, *, channel: str) -> int:
 def outbox_message_id(db: Session, *, outbox_id: int) -> int | None:
     row = db.get(OutboxMessage, outbox_id)
     return row.message_id if row else None
+
+
+@dataclass(frozen=True)
+class OutboxMark:
+    """How sending one row ended: sent (with the message id Telegram gave it) or failed for good."""
+
+    outbox_id: int
+    status: Literal["sent", "failed"]
+    action: str
+    chat_id: str
+    message_id: int | None = None
+    forget: bool = False  # the person was erased: keep no trace of the chat
+
+
+def mark_outbox_many(db: Session, *, marks: Sequence[OutboxMark], now: datetime) -> None:
+    """Settle sent and failed rows in one statement executed for all of them: the payload goes (the
+    text is in the transcript), the chat id stays only on sent messages (edits of them need it)."""
+    if not marks:
+        return
+    table = OutboxMessage.__table__
+    statement = (update(table).where(table.c.id == bindparam("b_id"))
+                 .values(status=bindparam("b_status"), sent_at=now, attempts=table.c.attempts + 1,
+                         message_id=bindparam("b_message_id"), chat_id=bindparam("b_chat_id"), payload=null()))
+    db.connection().execute(statement, [
+        {"b_id": m.outbox_id, "b_status": m.status, "b_message_id": None if m.forget else m.message_id,
+         "b_chat_id": m.chat_id if m.action == "send" and not m.forget else None} for m in marks])
+
+
+def outbox_message_ids(db: Session, *, outbox_ids: Sequence[int]) -> dict[int, int | None]:
+    """The Telegram message ids of these outbox rows (the targets of a batch's edits), in one query."""
+    if not outbox_ids:
+        return {}
+    table = OutboxMessage.__table__
+    query = select(table.c.id, table.c.message_id).where(table.c.id.in_(sorted(set(outbox_ids))))
+    return {int(i): m for i, m in db.connection().execute(query).all()}
 
 
 def mark_outbox(db: Session, *, outbox_id: int, status: str, now: datetime, message_id: int | None = None,
@@ -486,13 +635,15 @@ def count_rows(db: Session, table: Any) -> int:
 
 
 # ------------------------------------------------------------------------- failed updates
-def fail_inbox_update(db: Session, *, update_id: int, now: datetime) -> bool:
+def fail_inbox_update(db: Session, *, update_id: int, now: datetime, count_attempt: bool = True) -> bool:
     """Give up an unprocessed update: marked failed and processed (it stops coming back), one more
-    attempt counted, its content dropped. False when it was processed already."""
+    attempt counted (unless the failure was counted already), its content dropped. False when it was
+    processed already."""
     result = db.exec(  # type: ignore[call-overload]
         update(InboxUpdate)
         .where(col(InboxUpdate.update_id) == update_id, col(InboxUpdate.processed_at).is_(None))
-        .values(processed_at=now, failed_at=now, attempts=InboxUpdate.attempts + 1, payload=null(), chat_id=None)
+        .values(processed_at=now, failed_at=now, attempts=InboxUpdate.attempts + (1 if count_attempt else 0),
+                payload=null(), chat_id=None)
     )
     return result.rowcount == 1
 

@@ -71,7 +71,7 @@ class TelegramBot:
                                    self.sender, self.wake)
         self.rounds = Rounds(self.application.bot, self.services, self.processor, self.sender, self._stop)
         self.poller = Poller(self.application.bot, self.services, self.inbox, self.wake, self._stop)
-        self.jobs = Jobs(self.services, self.wake)
+        self.jobs = Jobs(self.services, self.rounds.send_soon)  # a job's rows are no update's: a sweep sends them
         self.housekeeping = Housekeeping(self.services)
         self._tasks: list[asyncio.Task[None]] = []
 
