@@ -6,7 +6,7 @@ where the two differ (insert-or-ignore, row locks) the difference is handled her
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -121,8 +121,10 @@ def intakes_needing_reminder(db: Session, *, channel: str, first_before: datetim
 
 def add_answer_records(db: Session, *, intake_id: int, answered: Iterable[tuple[str, Any]], now: datetime,
                        source: str = "person") -> None:
-    for question_id, value in answered:
-        db.add(AnswerRecord(intake_id=intake_id, question_id=question_id, value=value, source=source, at=now))
+    """Append answers to the intake's history: one Core statement (executemany), no unit of work."""
+    rows = [{"intake_id": intake_id, "question_id": q, "value": v, "source": source, "at": now} for q, v in answered]
+    if rows:
+        db.connection().execute(insert(AnswerRecord.__table__), rows)
 
 
 def answer_history(db: Session, *, intake_id: int) -> Sequence[AnswerRecord]:
@@ -162,8 +164,10 @@ def current_consents(db: Session, *, person_id: int) -> dict[str, str]:
 def add_transcript(db: Session, *, person_id: int, direction: str, kind: str, now: datetime,
                    text: str | None = None, data: dict[str, Any] | None = None,
                    language: str | None = None, message_id: int | None = None) -> None:
-    db.add(TranscriptEntry(person_id=person_id, direction=direction, kind=kind, text=text, data=data,
-                           language=language, at=now, message_id=message_id))
+    # Core: nothing reads the new entry back as an object, so the unit of work is not needed for it
+    db.connection().execute(insert(TranscriptEntry.__table__).values(
+        person_id=person_id, direction=direction, kind=kind, text=text, data=data, language=language, at=now,
+        message_id=message_id))
 
 
 def recent_message_ids(db: Session, *, channel: str, chat_id: str, person_id: int | None,
@@ -388,19 +392,21 @@ def _chat_free(db: Session, *, channel: str, chat_id: str) -> bool:
     return free[channel, chat_id]
 
 
-def written_outbox(db: Session) -> list[WrittenOutbox]:
-    """The rows written since `take_written_outbox`, each edit with its target's Telegram message id
-    (one query for all targets written before this transaction)."""
+def written_outbox(db: Session, *, known: Mapping[int, int] | None = None) -> list[WrittenOutbox]:
+    """The rows written since `take_written_outbox`, each edit with its target's Telegram message id:
+    from `known` (what the caller's sender remembers sending), else one query for all the others
+    written before this transaction."""
     rows: list[WrittenOutbox] = db.info.get(_WRITTEN, [])
+    known = known or {}
     ours = {r.id for r in rows}
-    targets = {r.target_outbox_id for r in rows if r.target_outbox_id is not None and r.target_outbox_id not in ours}
-    if not targets:
+    targets = {r.target_outbox_id for r in rows if r.target_outbox_id is not None and r.target_outbox_id not in ours
+               and known.get(r.target_outbox_id) is None}
+    if not targets and not any(r.target_outbox_id in known for r in rows):
         return list(rows)
-    table = OutboxMessage.__table__
-    query = select(table.c.id, table.c.message_id).where(table.c.id.in_(sorted(targets)))
-    sent = {int(i): m for i, m in db.connection().execute(query).all()}
+    sent = dict(outbox_message_ids(db, outbox_ids=sorted(targets))) if targets else {}
     return [WrittenOutbox(r.id, r.chat_id, r.action, r.payload, r.target_outbox_id,
-                          sent.get(r.target_outbox_id) if r.target_outbox_id is not None else None, r.taken)
+                          (known.get(r.target_outbox_id) or sent.get(r.target_outbox_id))
+                          if r.target_outbox_id is not None else None, r.taken)
             for r in rows]
 
 

@@ -66,6 +66,7 @@ class TelegramBot:
         self.handler = UpdateHandler(self.services, self.retries)
         self.application = build_application(settings, self.handler)
         self.sender = OutboxSender(self.application.bot, engine, self.services.run_db)
+        self.handler.message_ids = self.sender.message_ids
         self.floods = FloodWatch(self.services)
         self.processor = Processor(self.application, self.services, self.inbox, self.retries, self.floods,
                                    self.sender, self.wake)

@@ -8,6 +8,7 @@ How each update ended is told to `Retries`: processed, with the outbox rows its 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -34,6 +35,9 @@ class UpdateHandler:
         self.services, self.retries = services, retries
         # groups told once, in memory only (nothing is stored); the oldest forgotten past MAX_GROUPS
         self._answered_groups: dict[str, None] = {}
+        # the sender's memory of sent message ids (set by the app once the sender exists): an edit's
+        # target found there is not read from the database
+        self.message_ids: Mapping[int, int] = {}
 
     async def on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         item = translate(update)
@@ -83,7 +87,7 @@ class UpdateHandler:
         with transaction(self.services.engine) as db:
             repo.take_written_outbox(db, until=now() + LEASE)
             handled = service.handle(db, item, self.services.config, at)
-            return handled, repo.written_outbox(db)
+            return handled, repo.written_outbox(db, known=self.message_ids)
 
     def _claim_only(self, update_id: int) -> list[repo.WrittenOutbox]:
         with transaction(self.services.engine) as db:
@@ -99,11 +103,11 @@ class UpdateHandler:
             if item.callback_id is not None:
                 repo.add_outbox(db, channel="telegram", chat_id=item.chat_id, action="answer_callback",
                                 payload={"callback_id": item.callback_id}, now=now())
-            return repo.written_outbox(db)
+            return repo.written_outbox(db, known=self.message_ids)
 
     def _group(self, item: GroupMessage, update_id: int, answer: bool) -> list[repo.WrittenOutbox]:
         with transaction(self.services.engine) as db:
             repo.take_written_outbox(db, until=now() + LEASE)
             service.handle_group(db, chat_id=item.chat_id, update_id=update_id, language_hint=item.language_hint,
                                  answer=answer, now=now(), external_id=item.external_id)
-            return repo.written_outbox(db)
+            return repo.written_outbox(db, known=self.message_ids)

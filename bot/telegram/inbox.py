@@ -28,6 +28,7 @@ __all__ = ["MAX_FRESH", "Inbox", "PendingUpdate", "chat_of"]
 
 log = logging.getLogger(__name__)
 MAX_FRESH = 10_000  # updates held in memory between storing and processing; past it, read back
+PENDING_BATCH = 500  # unprocessed updates read from the database at a time
 
 PendingUpdate = tuple[int, str | None, dict[str, Any]]  # update id, chat id, payload
 
@@ -35,13 +36,17 @@ PendingUpdate = tuple[int, str | None, dict[str, Any]]  # update id, chat id, pa
 class Inbox:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self._fresh: dict[int, dict[str, Any]] = {}  # stored by this process, not yet processed
+        self._fresh: dict[int, tuple[str | None, dict[str, Any]]] = {}  # stored here, not yet processed
+        # True while `_fresh` holds every unprocessed update: this is the only worker, the inbox was read
+        # whole since the start and nothing was dropped from memory since. Then a round needs no read.
+        self._whole = False
 
     def _keep(self, rows: list[PendingUpdate]) -> None:
-        for update_id, _chat, payload in rows:
-            self._fresh[update_id] = payload
+        for update_id, chat_id, payload in rows:
+            self._fresh[update_id] = (chat_id, payload)
         while len(self._fresh) > MAX_FRESH:  # the oldest are read back from the database instead
             del self._fresh[next(iter(self._fresh))]
+            self._whole = False
 
     def forget(self, update_id: int) -> None:
         """The update is processed (or given up): its content is no longer held."""
@@ -58,6 +63,7 @@ class Inbox:
         except (OperationalError, InterfaceError):
             raise  # the database is away: the caller does not acknowledge
         except SQLAlchemyError:
+            self._whole = False  # stored one by one, some perhaps as failed: the next round reads them
             for row in rows:
                 self._store_one(row)
             return
@@ -84,12 +90,21 @@ class Inbox:
 
     def pending(self) -> list[PendingUpdate]:
         """The unprocessed updates, oldest first: their content from memory when this process stored
-        them, else read (and unsealed) from the database."""
+        them, else read (and unsealed) from the database. With one worker, once the inbox has been read
+        whole, memory holds them all and nothing is read."""
+        if self._whole:
+            held = self._fresh.copy()  # one step under the GIL: the poller's thread may be adding to it
+            return sorted((u, chat, payload) for u, (chat, payload) in held.items())
         with transaction(self.services.engine) as db:
-            ids = repo.pending_inbox_ids(db)
+            ids = repo.pending_inbox_ids(db, limit=PENDING_BATCH)
             unknown = [u for u, _chat in ids if u not in self._fresh]
             stored = repo.inbox_payloads(db, update_ids=unknown)
-        return [(u, chat, self._fresh.get(u) or stored.get(u) or {}) for u, chat in ids]
+        rows = [(u, chat, self._fresh[u][1] if u in self._fresh else stored.get(u) or {}) for u, chat in ids]
+        if self.services.settings.workers == 1 and len(ids) < PENDING_BATCH:
+            # everything unprocessed was read (what is stored from now on is added as it is committed)
+            self._keep([row for row in rows if row[0] in stored])
+            self._whole = len(self._fresh) <= MAX_FRESH and all(u in self._fresh for u, _chat in ids)
+        return rows
 
     def give_up(self, update_id: int, update: Update | None = None) -> int:
         """Mark an update failed without handling it (unreadable, or failed too often): processed, one

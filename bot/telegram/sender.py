@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 _DONE_ALREADY = ("message is not modified",)
 # How long a taken row is this worker's: longer than any send takes, short enough to recover a crash.
 LEASE = timedelta(seconds=30)
+REMEMBERED = 10_000  # message ids of sent rows kept in memory for later edits
 _GONE = ("message to edit not found", "query is too old", "query id is invalid", "message can't be edited",
          "chat not found", "message to delete not found")
 
@@ -57,6 +58,9 @@ class OutboxSender:
         self._locks: dict[str, asyncio.Lock] = {}
         self._lock_users: dict[str, int] = {}
         self._claimed: set[int] = set()  # rows this worker took and has not settled
+        # outbox id -> Telegram message id of what this worker sent lately: the target of the next edit
+        # (the live question) is usually among them, so the handler need not read it (bounded)
+        self.message_ids: dict[int, int] = {}
 
     async def flush(self, chat_id: str | None = None) -> int:
         """Send what is pending (for one chat, or all); returns how many rows were settled."""
@@ -126,11 +130,17 @@ class OutboxSender:
                     break
                 if message_id is not None:
                     sent[row["id"]] = message_id
+                    self._remember(row["id"], message_id)
                 marks.append(repo.OutboxMark(row["id"], "sent" if status == "sent" else "failed", row["action"],
                                              chat_id, message_id, bool(row["payload"].get("forget"))))
         finally:  # what was sent is marked even when a later row raised: it is never sent twice on purpose
             await self.run_db(self._settle, marks, retry)
         return len(marks)
+
+    def _remember(self, outbox_id: int, message_id: int) -> None:
+        self.message_ids[outbox_id] = message_id
+        while len(self.message_ids) > REMEMBERED:
+            del self.message_ids[next(iter(self.message_ids))]
 
     def _settle(self, marks: list[repo.OutboxMark], retry: tuple[int, datetime | None, list[int]] | None) -> None:
         """One transaction for a chat's batch: the sent and failed rows, and the row to retry with the
@@ -167,7 +177,8 @@ class OutboxSender:
             if action == "answer_callback":
                 await self.bot.answer_callback_query(payload["callback_id"], text=payload.get("text"))
                 return "sent", None, None
-            target = payload.get("message_id") or row["target_message_id"] or sent.get(row["target"] or 0)
+            target = (payload.get("message_id") or row["target_message_id"] or sent.get(row["target"] or 0)
+                      or self.message_ids.get(row["target"] or 0))
             if target is None and row["target"] is not None:  # sent a moment ago, by another batch
                 target = await self.run_db(self._target, row["target"])
             if target is None:
