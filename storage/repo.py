@@ -62,6 +62,40 @@ def _locking(db: Session) -> bool:
     return db.get_bind().dialect.name == "postgresql"
 
 
+# ------------------------------------------------------------------------- the hot path's statements
+# Built once, executed with parameters: SQLAlchemy memoizes a statement's cache key on the object, so a
+# statement built per call (values embedded, JSON payloads included) pays for walking it every time.
+_INBOX, _OUTBOX = InboxUpdate.__table__, OutboxMessage.__table__
+_EARLIER = _INBOX.alias("earlier")
+_CLAIM_IN_ORDER = (
+    update(_INBOX)
+    .where(_INBOX.c.update_id == bindparam("b_update_id"), _INBOX.c.processed_at.is_(None),
+           ~exists().where(_EARLIER.c.chat_id == bindparam("b_chat_id"), _EARLIER.c.processed_at.is_(None),
+                           _EARLIER.c.update_id < bindparam("b_update_id")))
+    .values(processed_at=bindparam("b_now"), payload=null(), chat_id=None)
+)
+_CLAIM = (update(_INBOX).where(_INBOX.c.update_id == bindparam("b_update_id"), _INBOX.c.processed_at.is_(None))
+          .values(processed_at=bindparam("b_now"), payload=null(), chat_id=None))
+_PROCESSED_AT = select(_INBOX.c.processed_at).where(_INBOX.c.update_id == bindparam("b_update_id"))
+_NOTE_FAILURE = (update(_INBOX).where(_INBOX.c.update_id == bindparam("b_update_id"), _INBOX.c.processed_at.is_(None))
+                 .values(attempts=_INBOX.c.attempts + 1).returning(_INBOX.c.attempts))
+_INSERT_OUTBOX = insert(_OUTBOX).returning(_OUTBOX.c.id)
+_CHAT_BUSY = select(_OUTBOX.c.id).where(_OUTBOX.c.status.in_(("pending", "sending")),
+                                        _OUTBOX.c.channel == bindparam("b_channel"),
+                                        _OUTBOX.c.chat_id == bindparam("b_chat_id")).limit(1)
+_MARK_OUTBOX = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("b_id"))
+                .values(status=bindparam("b_status"), sent_at=bindparam("b_now"), attempts=_OUTBOX.c.attempts + 1,
+                        message_id=bindparam("b_message_id"), chat_id=bindparam("b_chat_id"), payload=null()))
+_INSERT_TRANSCRIPT = insert(TranscriptEntry.__table__)
+_INSERT_ANSWERS = insert(AnswerRecord.__table__)
+_PERSON_AND_INTAKE = (select(Person, Intake).outerjoin(Intake, col(Intake.person_id) == col(Person.id))
+                      .where(Person.channel == bindparam("b_channel"),
+                             Person.external_id == bindparam("b_external_id")))
+_PERSON_AND_INTAKE_LOCKED = _PERSON_AND_INTAKE.with_for_update(of=Person)  # type: ignore[arg-type]
+_STORE_INBOX = {name: dialect_insert(_INBOX).on_conflict_do_nothing(index_elements=["update_id"])
+                for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))}
+
+
 # ------------------------------------------------------------------------- serialization
 def lock_chat(db: Session, *, channel: str, chat_id: str) -> None:
     """Serialize the transactions of one chat across processes until the caller's transaction ends.
@@ -84,11 +118,8 @@ def get_person(db: Session, *, channel: str, external_id: str) -> Person | None:
 
 def get_person_and_intake(db: Session, *, channel: str, external_id: str) -> tuple[Person | None, Intake | None]:
     """The person and their intake in one query (each update needs both)."""
-    query = (select(Person, Intake).outerjoin(Intake, col(Intake.person_id) == col(Person.id))
-             .where(Person.channel == channel, Person.external_id == external_id))
-    if _locking(db):
-        query = query.with_for_update(of=Person)  # type: ignore[arg-type]
-    row = db.exec(query).first()
+    query = _PERSON_AND_INTAKE_LOCKED if _locking(db) else _PERSON_AND_INTAKE
+    row = db.execute(query, {"b_channel": channel, "b_external_id": external_id}).first()
     return (row[0], row[1]) if row is not None else (None, None)
 
 
@@ -124,7 +155,7 @@ def add_answer_records(db: Session, *, intake_id: int, answered: Iterable[tuple[
     """Append answers to the intake's history: one Core statement (executemany), no unit of work."""
     rows = [{"intake_id": intake_id, "question_id": q, "value": v, "source": source, "at": now} for q, v in answered]
     if rows:
-        db.connection().execute(insert(AnswerRecord.__table__), rows)
+        db.connection().execute(_INSERT_ANSWERS, rows)
 
 
 def answer_history(db: Session, *, intake_id: int) -> Sequence[AnswerRecord]:
@@ -165,9 +196,9 @@ def add_transcript(db: Session, *, person_id: int, direction: str, kind: str, no
                    text: str | None = None, data: dict[str, Any] | None = None,
                    language: str | None = None, message_id: int | None = None) -> None:
     # Core: nothing reads the new entry back as an object, so the unit of work is not needed for it
-    db.connection().execute(insert(TranscriptEntry.__table__).values(
-        person_id=person_id, direction=direction, kind=kind, text=text, data=data, language=language, at=now,
-        message_id=message_id))
+    db.connection().execute(_INSERT_TRANSCRIPT, {
+        "person_id": person_id, "direction": direction, "kind": kind, "text": text, "data": data,
+        "language": language, "at": now, "message_id": message_id})
 
 
 def recent_message_ids(db: Session, *, channel: str, chat_id: str, person_id: int | None,
@@ -228,7 +259,7 @@ def add_inbox_updates(db: Session, *, updates: Iterable[tuple[int, str | None, d
     rows = [{"update_id": uid, "chat_id": chat, "payload": payload, "received_at": now, "attempts": 0}
             for uid, chat, payload in updates]
     if rows:
-        db.exec(_insert(db, InboxUpdate).values(rows).on_conflict_do_nothing(index_elements=["update_id"]))
+        db.connection().execute(_STORE_INBOX[db.get_bind().dialect.name], rows)
 
 
 def pending_inbox(db: Session, *, limit: int = 500) -> Sequence[InboxUpdate]:
@@ -260,11 +291,7 @@ def claim_inbox_update(db: Session, *, update_id: int, now: datetime) -> bool:
     The content is dropped at the same time: what stays is the id and the time, no personal data.
     One Core statement on the session's connection: the ORM has nothing to synchronize here.
     """
-    table = InboxUpdate.__table__
-    result = db.connection().execute(
-        update(table).where(table.c.update_id == update_id, table.c.processed_at.is_(None))
-        .values(processed_at=now, payload=null(), chat_id=None)
-    )
+    result = db.connection().execute(_CLAIM, {"b_update_id": update_id, "b_now": now})
     return result.rowcount == 1
 
 
@@ -272,14 +299,7 @@ def claim_inbox_in_order(db: Session, *, update_id: int, chat_id: str,
                          now: datetime) -> Literal["claimed", "duplicate", "out_of_order"]:
     """Claim an update of a chat only when no earlier update of that chat still waits (a person's
     updates apply in order): one statement in the common case, a second only when it claimed nothing."""
-    table = InboxUpdate.__table__
-    earlier = table.alias("earlier")
-    waiting = exists().where(earlier.c.chat_id == chat_id, earlier.c.processed_at.is_(None),
-                             earlier.c.update_id < update_id)
-    result = db.connection().execute(
-        update(table).where(table.c.update_id == update_id, table.c.processed_at.is_(None), ~waiting)
-        .values(processed_at=now, payload=null(), chat_id=None)
-    )
+    result = db.connection().execute(_CLAIM_IN_ORDER, {"b_update_id": update_id, "b_chat_id": chat_id, "b_now": now})
     if result.rowcount == 1:
         return "claimed"
     if inbox_processed(db, update_id=update_id):
@@ -288,19 +308,14 @@ def claim_inbox_in_order(db: Session, *, update_id: int, chat_id: str,
 
 
 def inbox_processed(db: Session, *, update_id: int) -> bool:
-    table = InboxUpdate.__table__
-    row = db.connection().execute(select(table.c.processed_at).where(table.c.update_id == update_id)).first()
+    row = db.connection().execute(_PROCESSED_AT, {"b_update_id": update_id}).first()
     return row is None or row[0] is not None
 
 
 def note_inbox_failure(db: Session, *, update_id: int) -> int:
     """Count one more failed attempt of an unprocessed update, in its row: every worker and every restart
     sees the same count. Returns the count (0 when the update is processed or unknown)."""
-    table = InboxUpdate.__table__
-    row = db.connection().execute(
-        update(table).where(table.c.update_id == update_id, table.c.processed_at.is_(None))
-        .values(attempts=table.c.attempts + 1).returning(table.c.attempts)
-    ).first()
+    row = db.connection().execute(_NOTE_FAILURE, {"b_update_id": update_id}).first()
     return int(row[0]) if row else 0
 
 
@@ -369,13 +384,10 @@ def add_outbox(db: Session, *, channel: str, chat_id: str, action: str, payload:
     a unit-of-work flush of everything else pending in the session."""
     until: datetime | None = db.info.get(_TAKE_UNTIL)
     taken = until is not None and _chat_free(db, channel=channel, chat_id=chat_id)
-    table = OutboxMessage.__table__
-    row_id = db.connection().execute(
-        insert(table).values(channel=channel, chat_id=chat_id, action=action, payload=payload, created_at=now,
-                             target_outbox_id=target_outbox_id, status="sending" if taken else "pending",
-                             attempts=0, next_attempt_at=until if taken else None)
-        .returning(table.c.id)
-    ).scalar_one()
+    row_id = db.connection().execute(_INSERT_OUTBOX, {
+        "channel": channel, "chat_id": chat_id, "action": action, "payload": payload, "created_at": now,
+        "target_outbox_id": target_outbox_id, "status": "sending" if taken else "pending", "attempts": 0,
+        "next_attempt_at": until if taken else None}).scalar_one()
     if until is not None:
         db.info[_WRITTEN].append(WrittenOutbox(int(row_id), chat_id, action, payload, target_outbox_id, None, taken))
     return int(row_id)
@@ -385,10 +397,8 @@ def _chat_free(db: Session, *, channel: str, chat_id: str) -> bool:
     """Whether the chat had nothing left to send when this transaction first wrote to it."""
     free: dict[tuple[str, str], bool] = db.info[_CHAT_FREE]
     if (channel, chat_id) not in free:
-        table = OutboxMessage.__table__
-        query = select(table.c.id).where(table.c.status.in_(("pending", "sending")), table.c.channel == channel,
-                                         table.c.chat_id == chat_id).limit(1)
-        free[channel, chat_id] = db.connection().execute(query).first() is None
+        busy = db.connection().execute(_CHAT_BUSY, {"b_channel": channel, "b_chat_id": chat_id}).first()
+        free[channel, chat_id] = busy is None
     return free[channel, chat_id]
 
 
@@ -491,12 +501,8 @@ def mark_outbox_many(db: Session, *, marks: Sequence[OutboxMark], now: datetime)
     text is in the transcript), the chat id stays only on sent messages (edits of them need it)."""
     if not marks:
         return
-    table = OutboxMessage.__table__
-    statement = (update(table).where(table.c.id == bindparam("b_id"))
-                 .values(status=bindparam("b_status"), sent_at=now, attempts=table.c.attempts + 1,
-                         message_id=bindparam("b_message_id"), chat_id=bindparam("b_chat_id"), payload=null()))
-    db.connection().execute(statement, [
-        {"b_id": m.outbox_id, "b_status": m.status, "b_message_id": None if m.forget else m.message_id,
+    db.connection().execute(_MARK_OUTBOX, [
+        {"b_id": m.outbox_id, "b_status": m.status, "b_now": now, "b_message_id": None if m.forget else m.message_id,
          "b_chat_id": m.chat_id if m.action == "send" and not m.forget else None} for m in marks])
 
 
