@@ -88,13 +88,21 @@ class Inbox:
             repo.add_inbox_updates(db, updates=[(update_id, chat_id, payload)], now=now())
         self._keep([(update_id, chat_id, payload)])
 
+    def held(self) -> list[PendingUpdate] | None:
+        """The unprocessed updates from memory, oldest first, when memory holds them all (else None):
+        no database work, so the processor need not hand it to a database thread."""
+        if not self._whole:
+            return None
+        held = self._fresh.copy()  # one step under the GIL: the poller's thread may be adding to it
+        return sorted((u, chat, payload) for u, (chat, payload) in held.items())
+
     def pending(self) -> list[PendingUpdate]:
         """The unprocessed updates, oldest first: their content from memory when this process stored
         them, else read (and unsealed) from the database. With one worker, once the inbox has been read
         whole, memory holds them all and nothing is read."""
-        if self._whole:
-            held = self._fresh.copy()  # one step under the GIL: the poller's thread may be adding to it
-            return sorted((u, chat, payload) for u, (chat, payload) in held.items())
+        held = self.held()
+        if held is not None:
+            return held
         with transaction(self.services.engine) as db:
             ids = repo.pending_inbox_ids(db, limit=PENDING_BATCH)
             unknown = [u for u, _chat in ids if u not in self._fresh]

@@ -41,7 +41,9 @@ class Processor:
 
     async def process_pending(self) -> int:
         """Hand every stored, unprocessed update to the Application; per chat in order."""
-        rows = await self.services.run_db(self.inbox.pending)
+        rows = self.inbox.held()
+        if rows is None:
+            rows = await self.services.run_db(self.inbox.pending)
         by_chat: dict[str | None, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
         for update_id, chat_id, payload in rows:
             by_chat[chat_id].append((update_id, payload))
