@@ -38,6 +38,12 @@ class Processor:
                  retries: Retries, floods: FloodWatch, sender: OutboxSender, wake: Callable[[], None]) -> None:
         self.application, self.services, self.inbox = application, services, inbox
         self.retries, self.floods, self.sender, self.wake = retries, floods, sender, wake
+        self._files_due = False  # an update with an attachment was processed since the last fetch
+
+    def take_files_due(self) -> bool:
+        """Whether an update brought a file since the last call (the round fetches files then)."""
+        due, self._files_due = self._files_due, False
+        return due
 
     async def process_pending(self) -> int:
         """Hand every stored, unprocessed update to the Application; per chat in order."""
@@ -74,6 +80,9 @@ class Processor:
                         await self.sender.flush(chat_id)  # the apology
                 break  # keep this person's order: retry on the next round
             self.inbox.forget(update_id)
+            message = update.effective_message
+            if message is not None and message.effective_attachment is not None:
+                self._files_due = True
             slowed = chat_id is not None and await self.floods.seen(chat_id, update)
             await self._send(chat_id, ended.outbox if ended is not None else None, slowed)
 

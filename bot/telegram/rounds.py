@@ -1,11 +1,12 @@
 """The processing loop: whenever woken (a stored update, a queued reminder) or every second, one
-round: process the inbox, fetch the files the intake took; and every `SWEEP_SECONDS`, or when asked,
-send whatever is left in the outbox.
+round: process the inbox; fetch the files the intake took when an update brought one; and every
+`SWEEP_SECONDS`, or when asked, send whatever is left in the outbox and retry the downloads.
 
 The rows an update writes are sent right after it by the processor, so the sweep of the whole outbox
 is for the rest (retries that came due, rows left by a crash or another worker, notices of jobs and
 file downloads): it runs on a timer, not after every round, where it was a transaction per round that
-found nothing.
+found nothing. Likewise the search for files to fetch runs when an update with an attachment was
+processed, or on the timer (downloads to retry, files left by a crash), not for every text or press.
 """
 
 from __future__ import annotations
@@ -53,8 +54,11 @@ class Rounds:
             self._wake.clear()
             try:
                 await self.processor.process_pending()
-                fetched = await fetch_pending_files(self.bot, self.services.engine, self.services.run_db)
-                if self._sweep_now or fetched or monotonic() >= next_sweep:
+                sweep = self._sweep_now or monotonic() >= next_sweep
+                fetched = 0
+                if self.processor.take_files_due() or sweep:  # a file came, or retries of downloads
+                    fetched = await fetch_pending_files(self.bot, self.services.engine, self.services.run_db)
+                if sweep or fetched:
                     self._sweep_now = False
                     next_sweep = monotonic() + SWEEP_SECONDS
                     await self.sender.flush()  # retries, jobs' and downloads' notices, other workers' rows
