@@ -15,11 +15,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-__all__ = ["ERASED", "checkpoint", "make_engine", "migrate", "normalize_url", "transaction"]
+__all__ = ["ERASED", "checkpoint", "core_transaction", "make_engine", "migrate", "normalize_url", "transaction"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 log = logging.getLogger(__name__)
@@ -87,6 +87,14 @@ def transaction(engine: Engine) -> Iterator[Session]:
         erased = session.info.pop(ERASED, False)
     if erased:
         checkpoint(engine)
+
+
+@contextmanager
+def core_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction without an ORM session, for work that is Core statements only (the inbox store,
+    the outbox marks): the same BEGIN and commit, without the session's own bookkeeping."""
+    with engine.begin() as connection:
+        yield connection
 
 
 def alembic_config(url: str) -> AlembicConfig:

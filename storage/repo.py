@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, delete, exists, func, insert, null, text, update
+from sqlalchemy import Connection, bindparam, delete, exists, func, insert, null, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -60,6 +60,11 @@ def _insert(db: Session, table: Any) -> Any:
 
 def _locking(db: Session) -> bool:
     return db.get_bind().dialect.name == "postgresql"
+
+
+def _connection(db: Session | Connection) -> Connection:
+    """The connection of a session's transaction, or the connection of a Core-only one."""
+    return db if isinstance(db, Connection) else db.connection()
 
 
 # ------------------------------------------------------------------------- the hot path's statements
@@ -253,13 +258,14 @@ def erase_person(db: Session, *, person_id: int) -> None:
 
 
 # ------------------------------------------------------------------------- inbox
-def add_inbox_updates(db: Session, *, updates: Iterable[tuple[int, str | None, dict[str, Any]]],
+def add_inbox_updates(db: Session | Connection, *, updates: Iterable[tuple[int, str | None, dict[str, Any]]],
                       now: datetime) -> None:
     """Store fetched updates; an update id already stored (a redelivery) is ignored."""
     rows = [{"update_id": uid, "chat_id": chat, "payload": payload, "received_at": now, "attempts": 0}
             for uid, chat, payload in updates]
     if rows:
-        db.connection().execute(_STORE_INBOX[db.get_bind().dialect.name], rows)
+        connection = _connection(db)
+        connection.execute(_STORE_INBOX[connection.dialect.name], rows)
 
 
 def pending_inbox(db: Session, *, limit: int = 500) -> Sequence[InboxUpdate]:
@@ -496,12 +502,12 @@ class OutboxMark:
     forget: bool = False  # the person was erased: keep no trace of the chat
 
 
-def mark_outbox_many(db: Session, *, marks: Sequence[OutboxMark], now: datetime) -> None:
+def mark_outbox_many(db: Session | Connection, *, marks: Sequence[OutboxMark], now: datetime) -> None:
     """Settle sent and failed rows in one statement executed for all of them: the payload goes (the
     text is in the transcript), the chat id stays only on sent messages (edits of them need it)."""
     if not marks:
         return
-    db.connection().execute(_MARK_OUTBOX, [
+    _connection(db).execute(_MARK_OUTBOX, [
         {"b_id": m.outbox_id, "b_status": m.status, "b_now": now, "b_message_id": None if m.forget else m.message_id,
          "b_chat_id": m.chat_id if m.action == "send" and not m.forget else None} for m in marks])
 

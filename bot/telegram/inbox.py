@@ -22,7 +22,7 @@ from bot.telegram.services import Services, now
 from bot.telegram.translate import translate
 from dialogs import service
 from storage import repo
-from storage.db import transaction
+from storage.db import core_transaction, transaction
 
 __all__ = ["MAX_FRESH", "Inbox", "PendingUpdate", "chat_of"]
 
@@ -58,8 +58,8 @@ class Inbox:
         and one that cannot be stored at all is kept as its id alone, marked failed: polling goes on."""
         rows = [(int(u["update_id"]), chat_of(u), u) for u in updates]
         try:
-            with transaction(self.services.engine) as db:
-                repo.add_inbox_updates(db, updates=rows, now=now())
+            with core_transaction(self.services.engine) as connection:
+                repo.add_inbox_updates(connection, updates=rows, now=now())
         except (OperationalError, InterfaceError):
             raise  # the database is away: the caller does not acknowledge
         except SQLAlchemyError:

@@ -25,7 +25,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.telegram.files import send_as_media
 from storage import repo
-from storage.db import transaction
+from storage.db import core_transaction, transaction
 
 __all__ = ["OutboxSender"]
 
@@ -146,14 +146,18 @@ class OutboxSender:
         """One transaction for a chat's batch: the sent and failed rows, and the row to retry with the
         rows after it given back."""
         self._claimed.difference_update(m.outbox_id for m in marks)
+        if retry is None:  # the common case: Core statements only
+            if marks:
+                with core_transaction(self.engine) as connection:
+                    repo.mark_outbox_many(connection, marks=marks, now=_now())
+            return
+        outbox_id, retry_at, rest = retry
+        self._claimed.discard(outbox_id)
+        self._claimed.difference_update(rest)
         with transaction(self.engine) as db:
             repo.mark_outbox_many(db, marks=marks, now=_now())
-            if retry is not None:
-                outbox_id, retry_at, rest = retry
-                self._claimed.discard(outbox_id)
-                self._claimed.difference_update(rest)
-                repo.mark_outbox(db, outbox_id=outbox_id, status="pending", now=_now(), retry_at=retry_at)
-                repo.release_outbox(db, outbox_ids=rest, retry_at=retry_at)
+            repo.mark_outbox(db, outbox_id=outbox_id, status="pending", now=_now(), retry_at=retry_at)
+            repo.release_outbox(db, outbox_ids=rest, retry_at=retry_at)
 
     async def _send(self, chat_id: str, row: dict[str, Any],
                     sent: dict[int, int]) -> tuple[str, int | None, datetime | None]:
