@@ -57,10 +57,13 @@ class Plan:
     growth_duration: float = 5.0
     postgres: bool = True
     child_timeout: float = 300.0
+    one_person_only: tuple[int, ...] = ()  # stored levels measured with one live person only
 
 
-QUICK = Plan("quick", stored=(10_000,), concurrency=(1, 100), warmup=1.0, duration=3.0, size_intakes=0,
-             focus=10_000, baseline_durability=("interval", "every_update"), postgres=False, child_timeout=60.0)
+# issue 14: one person at 100 and at 10,000 stored side by side (cost per update must not grow), and 100 live
+QUICK = Plan("quick", stored=(100, 10_000), concurrency=(1, 100), warmup=1.0, duration=3.0, size_intakes=0,
+             focus=10_000, baseline_durability=("interval", "every_update"), postgres=False, child_timeout=60.0,
+             one_person_only=(100,))
 FULL = Plan("full", stored=(100, 10_000, 100_000), concurrency=(1, 100, 1000), warmup=2.0, duration=10.0,
             size_intakes=100, focus=10_000, paced=((100, 10.0), (1000, 10.0)), baseline_duration=20.0,
             flood_limit=True, queue_referrals=100_000, growth_reps=3)
@@ -313,7 +316,7 @@ def _measure(plan: Plan, runner: Runner, databases: Databases, out: Path, result
                 child = runner.run(f"size {db}", _py("-m", "bench.ours", "size", "--url", url, "--scripts", scripts,
                                                      "--intakes", plan.size_intakes, "--concurrency", 20))
                 results["size"].append({"database": db, "stored": level, **(child.result or {}), "error": child.error})
-            for concurrency in plan.concurrency:
+            for concurrency in (1,) if level in plan.one_person_only else plan.concurrency:
                 child = _run(runner, plan, scripts, url, f"ours {db} stored={level} c={concurrency}",
                              "--concurrency", concurrency)
                 results["runs"].append(_row(db, level, child))

@@ -1,4 +1,4 @@
-"""The bench's results as Markdown tables, with the targets of issue 8 checked against them.
+"""The bench's results as Markdown tables, with the targets of issues 8 and 14 checked against them.
 
 Written to bench/out/<plan>/summary.md and printed at the end of a run; bench/RESULTS.md quotes the
 full run's summary and reads it.
@@ -19,6 +19,12 @@ TARGET_P99_MS = 20.0
 TARGET_FLAT = 0.20
 TARGET_RSS_MB = 200.0
 TARGET_BASELINE_RATIO = 10.0
+# issue 14: one transaction per update, end to end (one process, this 2-core machine)
+TARGET14_CPU_MS = 4.0  # CPU per update, one person, 10,000 stored (bot + database server)
+TARGET14_P99_MS = 15.0  # p99 latency, one person, 10,000 stored
+TARGET14_FLAT = 0.20  # CPU per update at 10,000 stored within ±20 % of 100 stored, one person
+TARGET14_UPDATES_PER_S = 300.0  # 100 live people, saturated
+TARGET14_STORED = 10_000
 
 
 def _fmt(value: Any, digits: int = 1) -> str:
@@ -77,6 +83,7 @@ def summary(results: dict[str, Any]) -> str:
          for r in results.get("runs", [])))
     out += ["", "Latency: from `getUpdates` handing the update to the bot to the last Bot API call it causes. "
             "Saturated, it is mostly waiting in line: about live conversations ÷ updates/s."]
+    out += _one_person(results)
     if results.get("paced"):
         out += ["", "## Human pace: live conversations, each person answering every few seconds", ""]
         out += _table(
@@ -113,6 +120,7 @@ def summary(results: dict[str, Any]) -> str:
                       ([s["database"], s.get("intakes"), s.get("intakes_added"), s.get("rows"), s.get("seconds"),
                         s.get("rows_per_s")] for s in results["seeds"]))
     out += _targets(results)
+    out += _targets14(results)
     return "\n".join(out) + "\n"
 
 
@@ -232,4 +240,78 @@ def _targets(results: dict[str, Any]) -> list[str]:
     out = ["", "## Targets (issue 8)", ""]
     out += _table(["target", "measured", "met"], ([t, m, {True: "yes", False: "**no**", None: "–"}[ok]]
                                                    for t, m, ok in checks))
+    return out
+
+
+def _run_at(results: dict[str, Any], db: str, stored: int, concurrency: int) -> dict[str, Any] | None:
+    return next((r for r in results.get("runs", []) if r["database"] == db and r["stored"] == stored
+                 and r.get("concurrency") == concurrency and not r.get("error")), None)
+
+
+def _change(low: float | None, high: float | None) -> str:
+    return f"{high / low - 1:+.0%}" if low and high is not None else "–"
+
+
+def _one_person(results: dict[str, Any]) -> list[str]:
+    """One person at each stored level, side by side: what an update costs when nobody waits."""
+    out: list[str] = []
+    for db in dict.fromkeys(r["database"] for r in results.get("runs", [])):
+        levels = sorted({r["stored"] for r in results["runs"] if r["database"] == db and r.get("concurrency") == 1})
+        runs = [_run_at(results, db, level, 1) for level in levels]
+        if len(levels) < 2:
+            continue
+        metrics: list[tuple[str, Any]] = [
+            ("CPU ms/update (bot)", lambda r: r.get("cpu_ms_per_update_bot")),
+            *([("CPU ms/update (bot + database server)", _cost)] if db == "postgresql" else []),
+            ("p50 ms", lambda r: (r.get("latency_ms") or {}).get("p50")),
+            ("p95 ms", lambda r: (r.get("latency_ms") or {}).get("p95")),
+            ("p99 ms", lambda r: (r.get("latency_ms") or {}).get("p99")),
+            ("updates/s", lambda r: r.get("updates_per_s")),
+            ("SQL statements/update", lambda r: r.get("sql_per_update")),
+            ("commits/update", lambda r: r.get("commits_per_update")),
+            ("machine busy (other cores)", lambda r: r.get("other_cpu_cores")),
+        ]
+        rows = []
+        for name, read in metrics:
+            values = [read(r) if r else None for r in runs]
+            rows.append([name, *values, _change(values[0], values[-1]) if name != metrics[-1][0] else ""])
+        out += ["", f"## One person, {db}: {' and '.join(f'{level:,}' for level in levels)} stored side by side", ""]
+        out += _table(["", *(f"{level:,} stored" for level in levels), "change"], rows)
+    return out
+
+
+def _targets14(results: dict[str, Any]) -> list[str]:
+    """Issue 14's targets, per database measured: each met or not."""
+    checks: list[tuple[str, str, str, bool | None]] = []
+    for db in dict.fromkeys(r["database"] for r in results.get("runs", [])):
+        levels = sorted({r["stored"] for r in results["runs"] if r["database"] == db})
+        if TARGET14_STORED not in levels:
+            continue
+        one = _run_at(results, db, TARGET14_STORED, 1)
+        low = _run_at(results, db, levels[0], 1) if levels[0] != TARGET14_STORED else None
+        crowd = _run_at(results, db, TARGET14_STORED, 100)
+        cost = _cost(one) if one else None
+        what = "bot + server" if db == "postgresql" else "bot"
+        checks.append((db, f"CPU per update ≤ {TARGET14_CPU_MS:.0f} ms, one person, {TARGET14_STORED:,} stored "
+                           f"({what})", f"{_fmt(cost, 2)} ms", cost <= TARGET14_CPU_MS if cost is not None else None))
+        p99 = (one.get("latency_ms") or {}).get("p99") if one else None
+        checks.append((db, f"p99 ≤ {TARGET14_P99_MS:.0f} ms, one person, {TARGET14_STORED:,} stored", f"{_fmt(p99)} ms",
+                       p99 <= TARGET14_P99_MS if p99 is not None else None))
+        base = _cost(low) if low else None
+        change = cost / base - 1 if cost is not None and base else None
+        checks.append((db, f"CPU per update within ±{TARGET14_FLAT:.0%} from {levels[0]:,} to {TARGET14_STORED:,} "
+                           f"stored, one person", f"{change:+.0%}" if change is not None else "–",
+                       abs(change) <= TARGET14_FLAT if change is not None else None))
+        rate = crowd.get("updates_per_s") if crowd else None
+        checks.append((db, f"≥ {TARGET14_UPDATES_PER_S:.0f} updates/s, 100 live, saturated, {TARGET14_STORED:,} stored",
+                       f"{_fmt(rate)} updates/s", rate >= TARGET14_UPDATES_PER_S if rate is not None else None))
+    if not checks:
+        return []
+    out = ["", "## Targets (issue 14: one transaction per update, end to end)", ""]
+    out += _table(["database", "target", "measured", "met"],
+                  ([db, t, m, {True: "yes", False: "**no**", None: "– (not measured)"}[ok]] for db, t, m, ok in checks))
+    busy = [r for r in results.get("runs", []) if (r.get("other_cpu_cores") or 0) > 0.2]
+    if busy:
+        out += ["", f"{len(busy)} of the runs above had the machine busy (other programs' CPU in their notes): "
+                    "their figures are pessimistic."]
     return out

@@ -10,8 +10,9 @@ INTAKE_SPEC section 3 lives in one place (each question's `when`):
 - `edit`: from the summary to the question being corrected;
 - `submit`, `end` and `restart`.
 
-The machine is shared; a light model is attached for one step and removed again, as transitions
-recommends, under a lock because updates of different people are handled in parallel threads.
+The machine is shared; each step fires the trigger's event on a light model of its own (without
+attaching it to the machine, which would bind every trigger and state helper to it each time), under
+a lock because updates of different people are handled in parallel threads.
 """
 
 from __future__ import annotations
@@ -104,11 +105,9 @@ def move(state: str, trigger: str, context: Move) -> str:
     """The state after `trigger` from `state`; the same state when no transition applies."""
     step = _Step(state)
     with _LOCK:
-        _MACHINE.add_model(step, initial=state)
-        try:
-            getattr(step, trigger)(context)
-        finally:
-            _MACHINE.remove_model(step)
+        # The event fired on the light model directly: attaching it (`add_model`) would bind every
+        # trigger and every state's helpers to it, and detach them again, on every update.
+        _MACHINE.events[trigger].trigger(step, context)
     return step.state
 
 

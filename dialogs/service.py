@@ -84,12 +84,12 @@ def handle(db: Session, incoming: Incoming, cfg: Config, now: datetime) -> Handl
     """Process one event inside the caller's transaction."""
     repo.lock_chat(db, channel=incoming.channel, chat_id=incoming.chat_id)
     if incoming.update_id is not None:
-        if repo.earlier_update_pending(db, chat_id=incoming.chat_id, update_id=incoming.update_id):
+        claim = repo.claim_inbox_in_order(db, update_id=incoming.update_id, chat_id=incoming.chat_id, now=now)
+        if claim == "out_of_order":
             raise OutOfOrder(incoming.update_id)
-        if not repo.claim_inbox_update(db, update_id=incoming.update_id, now=now):
+        if claim == "duplicate":
             return Handled(duplicate=True)
-    person = repo.get_person(db, channel=incoming.channel, external_id=incoming.external_id)
-    intake = repo.get_intake(db, person_id=person.id) if person and person.id is not None else None
+    person, intake = repo.get_person_and_intake(db, channel=incoming.channel, external_id=incoming.external_id)
     before = _state_of(intake) if intake else IntakeState(suggested=_hint(incoming.language_hint))
     outcome = engine.step(before, incoming.event, cfg)
     # Every reply, endings included, in the language the person chose (or Telegram's, before that).

@@ -6,11 +6,12 @@ where the two differ (insert-or-ignore, row locks) the difference is handled her
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import delete, exists, func, null, text, update
+from sqlalchemy import Connection, bindparam, delete, exists, func, insert, null, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -33,18 +34,24 @@ from storage.models import (
 )
 
 __all__ = [
+    "OutboxMark",
+    "WrittenOutbox",
     "add_inbox_updates",
     "add_outbox",
     "add_referral",
     "add_transcript",
+    "claim_inbox_in_order",
     "claim_inbox_update",
     "erase_person",
     "get_intake",
     "get_or_add_person",
     "get_person",
+    "mark_outbox_many",
     "next_reference",
     "pending_inbox",
     "pending_outbox",
+    "take_written_outbox",
+    "written_outbox",
 ]
 
 
@@ -55,6 +62,46 @@ def _insert(db: Session, table: Any) -> Any:
 
 def _locking(db: Session) -> bool:
     return db.get_bind().dialect.name == "postgresql"
+
+
+def _connection(db: Session | Connection) -> Connection:
+    """The connection of a session's transaction, or the connection of a Core-only one."""
+    return db if isinstance(db, Connection) else db.connection()
+
+
+# ------------------------------------------------------------------------- the hot path's statements
+# Built once, executed with parameters: SQLAlchemy memoizes a statement's cache key on the object, so a
+# statement built per call (values embedded, JSON payloads included) pays for walking it every time.
+_INBOX, _OUTBOX = InboxUpdate.__table__, OutboxMessage.__table__
+_EARLIER = _INBOX.alias("earlier")
+_CLAIM_IN_ORDER = (
+    update(_INBOX)
+    .where(_INBOX.c.update_id == bindparam("b_update_id"), _INBOX.c.processed_at.is_(None),
+           ~exists().where(_EARLIER.c.chat_id == bindparam("b_chat_id"), _EARLIER.c.processed_at.is_(None),
+                           _EARLIER.c.update_id < bindparam("b_update_id")))
+    .values(processed_at=bindparam("b_now"), payload=null(), chat_id=None)
+)
+_CLAIM = (update(_INBOX).where(_INBOX.c.update_id == bindparam("b_update_id"), _INBOX.c.processed_at.is_(None))
+          .values(processed_at=bindparam("b_now"), payload=null(), chat_id=None))
+_PROCESSED_AT = select(_INBOX.c.processed_at).where(_INBOX.c.update_id == bindparam("b_update_id"))
+_NOTE_FAILURE = (update(_INBOX).where(_INBOX.c.update_id == bindparam("b_update_id"), _INBOX.c.processed_at.is_(None))
+                 .values(attempts=_INBOX.c.attempts + 1).returning(_INBOX.c.attempts))
+_INSERT_OUTBOX = insert(_OUTBOX).returning(_OUTBOX.c.id)
+_CHAT_BUSY = select(_OUTBOX.c.id).where(_OUTBOX.c.status.in_(("pending", "sending")),
+                                        _OUTBOX.c.channel == bindparam("b_channel"),
+                                        _OUTBOX.c.chat_id == bindparam("b_chat_id")).limit(1)
+_MARK_OUTBOX = (update(_OUTBOX).where(_OUTBOX.c.id == bindparam("b_id"))
+                .values(status=bindparam("b_status"), sent_at=bindparam("b_now"), attempts=_OUTBOX.c.attempts + 1,
+                        message_id=bindparam("b_message_id"), chat_id=bindparam("b_chat_id"), payload=null()))
+_INSERT_TRANSCRIPT = insert(TranscriptEntry.__table__)
+_INSERT_TRANSCRIPT_RETURNING_ID = _INSERT_TRANSCRIPT.returning(TranscriptEntry.__table__.c.id)
+_INSERT_ANSWERS = insert(AnswerRecord.__table__)
+_PERSON_AND_INTAKE = (select(Person, Intake).outerjoin(Intake, col(Intake.person_id) == col(Person.id))
+                      .where(Person.channel == bindparam("b_channel"),
+                             Person.external_id == bindparam("b_external_id")))
+_PERSON_AND_INTAKE_LOCKED = _PERSON_AND_INTAKE.with_for_update(of=Person)  # type: ignore[arg-type]
+_STORE_INBOX = {name: dialect_insert(_INBOX).on_conflict_do_nothing(index_elements=["update_id"])
+                for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))}
 
 
 # ------------------------------------------------------------------------- serialization
@@ -69,20 +116,19 @@ def lock_chat(db: Session, *, channel: str, chat_id: str) -> None:
             key=f"{channel}:{chat_id}"))
 
 
-def earlier_update_pending(db: Session, *, chat_id: str, update_id: int) -> bool:
-    """Whether an earlier update of this chat still waits: updates of one person apply in order."""
-    query = select(InboxUpdate.update_id).where(
-        InboxUpdate.chat_id == chat_id, col(InboxUpdate.processed_at).is_(None), InboxUpdate.update_id < update_id
-    ).limit(1)
-    return db.exec(query).first() is not None
-
-
 # ------------------------------------------------------------------------- people and intakes
 def get_person(db: Session, *, channel: str, external_id: str) -> Person | None:
     query = select(Person).where(Person.channel == channel, Person.external_id == external_id)
     if _locking(db):
         query = query.with_for_update()  # serializes the updates of one person across workers
     return db.exec(query).first()
+
+
+def get_person_and_intake(db: Session, *, channel: str, external_id: str) -> tuple[Person | None, Intake | None]:
+    """The person and their intake in one query (each update needs both)."""
+    query = _PERSON_AND_INTAKE_LOCKED if _locking(db) else _PERSON_AND_INTAKE
+    row = db.execute(query, {"b_channel": channel, "b_external_id": external_id}).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def get_or_add_person(db: Session, *, channel: str, external_id: str, chat_id: str, now: datetime) -> Person:
@@ -114,8 +160,10 @@ def intakes_needing_reminder(db: Session, *, channel: str, first_before: datetim
 
 def add_answer_records(db: Session, *, intake_id: int, answered: Iterable[tuple[str, Any]], now: datetime,
                        source: str = "person") -> None:
-    for question_id, value in answered:
-        db.add(AnswerRecord(intake_id=intake_id, question_id=question_id, value=value, source=source, at=now))
+    """Append answers to the intake's history: one Core statement (executemany), no unit of work."""
+    rows = [{"intake_id": intake_id, "question_id": q, "value": v, "source": source, "at": now} for q, v in answered]
+    if rows:
+        db.connection().execute(_INSERT_ANSWERS, rows)
 
 
 def answer_history(db: Session, *, intake_id: int) -> Sequence[AnswerRecord]:
@@ -159,15 +207,16 @@ def current_consents(db: Session, *, person_id: int) -> dict[str, str]:
 def add_transcript(db: Session, *, person_id: int, direction: str, kind: str, now: datetime,
                    text: str | None = None, data: dict[str, Any] | None = None,
                    language: str | None = None, message_id: int | None = None) -> None:
-    """Append to the person's transcript. A file the person sent gets its `new` file row at once, in the
+    """Append to the person's transcript, with Core (nothing reads the new entry back as an object, so
+    the unit of work is not needed for it). A file the person sent gets its `new` file row at once, in the
     same transaction, so that the processing round finds it without searching the transcript."""
-    entry = TranscriptEntry(person_id=person_id, direction=direction, kind=kind, text=text, data=data,
-                            language=language, at=now, message_id=message_id)
-    db.add(entry)
+    values = {"person_id": person_id, "direction": direction, "kind": kind, "text": text, "data": data,
+              "language": language, "at": now, "message_id": message_id}
     if direction == "in" and kind in FILE_KINDS:
-        db.flush()  # the file row needs the entry's id
-        assert entry.id is not None
-        add_new_file(db, entry_id=entry.id, kind=kind, now=now)
+        entry_id = db.connection().execute(_INSERT_TRANSCRIPT_RETURNING_ID, values).scalar_one()
+        add_new_file(db, entry_id=entry_id, kind=kind, now=now)
+    else:
+        db.connection().execute(_INSERT_TRANSCRIPT, values)
 
 
 def recent_message_ids(db: Session, *, channel: str, chat_id: str, person_id: int | None,
@@ -188,9 +237,11 @@ def recent_message_ids(db: Session, *, channel: str, chat_id: str, person_id: in
 
 def forget_chat(db: Session, *, channel: str, chat_id: str) -> None:
     """After an erasure: the outbox keeps no trace of the chat (rows still to send carry `forget`)."""
+    # this transaction's own rows are still to send (taken ones are `sending`): they carry `forget`
+    ours = [r.id for r in db.info.get(_WRITTEN, [])]
     db.exec(update(OutboxMessage)  # type: ignore[call-overload]
             .where(col(OutboxMessage.channel) == channel, col(OutboxMessage.chat_id) == chat_id,
-                   col(OutboxMessage.status) != "pending")
+                   col(OutboxMessage.status) != "pending", col(OutboxMessage.id).not_in(ours))
             .values(chat_id=None, payload=None, message_id=None))
 
 
@@ -220,13 +271,14 @@ def erase_person(db: Session, *, person_id: int) -> None:
 
 
 # ------------------------------------------------------------------------- inbox
-def add_inbox_updates(db: Session, *, updates: Iterable[tuple[int, str | None, dict[str, Any]]],
+def add_inbox_updates(db: Session | Connection, *, updates: Iterable[tuple[int, str | None, dict[str, Any]]],
                       now: datetime) -> None:
     """Store fetched updates; an update id already stored (a redelivery) is ignored."""
     rows = [{"update_id": uid, "chat_id": chat, "payload": payload, "received_at": now, "attempts": 0}
             for uid, chat, payload in updates]
     if rows:
-        db.exec(_insert(db, InboxUpdate).values(rows).on_conflict_do_nothing(index_elements=["update_id"]))
+        connection = _connection(db)
+        connection.execute(_STORE_INBOX[connection.dialect.name], rows)
 
 
 def pending_inbox(db: Session, *, limit: int = 500) -> Sequence[InboxUpdate]:
@@ -235,30 +287,55 @@ def pending_inbox(db: Session, *, limit: int = 500) -> Sequence[InboxUpdate]:
     return db.exec(query).all()
 
 
+def pending_inbox_ids(db: Session, *, limit: int = 500) -> list[tuple[int, str | None]]:
+    """The unprocessed updates, oldest first, without their content (the caller may hold it already)."""
+    table = InboxUpdate.__table__
+    query = (select(table.c.update_id, table.c.chat_id).where(table.c.processed_at.is_(None))
+             .order_by(table.c.update_id).limit(limit))
+    return [(int(u), c) for u, c in db.connection().execute(query).all()]
+
+
+def inbox_payloads(db: Session, *, update_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The stored content of these updates (those found after a restart, or by another worker)."""
+    if not update_ids:
+        return {}
+    table = InboxUpdate.__table__
+    query = select(table.c.update_id, table.c.payload).where(table.c.update_id.in_(list(update_ids)))
+    return {int(u): p or {} for u, p in db.connection().execute(query).all()}
+
+
 def claim_inbox_update(db: Session, *, update_id: int, now: datetime) -> bool:
     """Mark an update processed within the caller's transaction; False when it already was.
 
     The content is dropped at the same time: what stays is the id and the time, no personal data.
+    One Core statement on the session's connection: the ORM has nothing to synchronize here.
     """
-    result = db.exec(  # type: ignore[call-overload]
-        update(InboxUpdate)
-        .where(col(InboxUpdate.update_id) == update_id, col(InboxUpdate.processed_at).is_(None))
-        .values(processed_at=now, payload=None, chat_id=None)
-    )
+    result = db.connection().execute(_CLAIM, {"b_update_id": update_id, "b_now": now})
     return result.rowcount == 1
 
 
+def claim_inbox_in_order(db: Session, *, update_id: int, chat_id: str,
+                         now: datetime) -> Literal["claimed", "duplicate", "out_of_order"]:
+    """Claim an update of a chat only when no earlier update of that chat still waits (a person's
+    updates apply in order): one statement in the common case, a second only when it claimed nothing."""
+    result = db.connection().execute(_CLAIM_IN_ORDER, {"b_update_id": update_id, "b_chat_id": chat_id, "b_now": now})
+    if result.rowcount == 1:
+        return "claimed"
+    if inbox_processed(db, update_id=update_id):
+        return "duplicate"
+    return "out_of_order"
+
+
 def inbox_processed(db: Session, *, update_id: int) -> bool:
-    row = db.get(InboxUpdate, update_id)
-    return row is None or row.processed_at is not None
+    row = db.connection().execute(_PROCESSED_AT, {"b_update_id": update_id}).first()
+    return row is None or row[0] is not None
 
 
 def note_inbox_failure(db: Session, *, update_id: int) -> int:
-    row = db.get(InboxUpdate, update_id)
-    if row is None:
-        return 0
-    row.attempts += 1
-    return row.attempts
+    """Count one more failed attempt of an unprocessed update, in its row: every worker and every restart
+    sees the same count. Returns the count (0 when the update is processed or unknown)."""
+    row = db.connection().execute(_NOTE_FAILURE, {"b_update_id": update_id}).first()
+    return int(row[0]) if row else 0
 
 
 def count_processed_inbox(db: Session, *, before: datetime) -> int:
@@ -293,14 +370,73 @@ def forget_processed_inbox(db: Session, *, before: datetime) -> int:
 
 
 # ------------------------------------------------------------------------- outbox
+@dataclass(frozen=True)
+class WrittenOutbox:
+    """An outbox row as the transaction that wrote it knows it: what its sender needs, without a re-read."""
+
+    id: int
+    chat_id: str
+    action: str
+    payload: dict[str, Any]
+    target_outbox_id: int | None
+    target_message_id: int | None  # the Telegram id of the message an edit changes, when already sent
+    taken: bool  # written as `sending`, leased to the caller's sender (else `pending`, for any sender)
+
+
+_TAKE_UNTIL = "outbox_take_until"  # Session.info keys, for the rows one transaction writes
+_WRITTEN = "outbox_written"
+_CHAT_FREE = "outbox_chat_free"
+
+
+def take_written_outbox(db: Session, *, until: datetime) -> None:
+    """The rows this transaction writes are taken for sending by its caller until `until` (a lease, as
+    `claim_outbox` gives), unless their chat still has earlier rows to send: those go first, so that
+    chat's rows stay `pending` for the ordinary sender. `written_outbox` lists them after the work."""
+    db.info[_TAKE_UNTIL] = until
+    db.info[_WRITTEN] = []
+    db.info[_CHAT_FREE] = {}
+
+
 def add_outbox(db: Session, *, channel: str, chat_id: str, action: str, payload: dict[str, Any], now: datetime,
                target_outbox_id: int | None = None) -> int:
-    row = OutboxMessage(channel=channel, chat_id=chat_id, action=action, payload=payload, created_at=now,
-                        target_outbox_id=target_outbox_id)
-    db.add(row)
-    db.flush()
-    assert row.id is not None
-    return row.id
+    """One row to send after the commit, inserted with Core and RETURNING: its id at once, without
+    a unit-of-work flush of everything else pending in the session."""
+    until: datetime | None = db.info.get(_TAKE_UNTIL)
+    taken = until is not None and _chat_free(db, channel=channel, chat_id=chat_id)
+    row_id = db.connection().execute(_INSERT_OUTBOX, {
+        "channel": channel, "chat_id": chat_id, "action": action, "payload": payload, "created_at": now,
+        "target_outbox_id": target_outbox_id, "status": "sending" if taken else "pending", "attempts": 0,
+        "next_attempt_at": until if taken else None}).scalar_one()
+    if until is not None:
+        db.info[_WRITTEN].append(WrittenOutbox(int(row_id), chat_id, action, payload, target_outbox_id, None, taken))
+    return int(row_id)
+
+
+def _chat_free(db: Session, *, channel: str, chat_id: str) -> bool:
+    """Whether the chat had nothing left to send when this transaction first wrote to it."""
+    free: dict[tuple[str, str], bool] = db.info[_CHAT_FREE]
+    if (channel, chat_id) not in free:
+        busy = db.connection().execute(_CHAT_BUSY, {"b_channel": channel, "b_chat_id": chat_id}).first()
+        free[channel, chat_id] = busy is None
+    return free[channel, chat_id]
+
+
+def written_outbox(db: Session, *, known: Mapping[int, int] | None = None) -> list[WrittenOutbox]:
+    """The rows written since `take_written_outbox`, each edit with its target's Telegram message id:
+    from `known` (what the caller's sender remembers sending), else one query for all the others
+    written before this transaction."""
+    rows: list[WrittenOutbox] = db.info.get(_WRITTEN, [])
+    known = known or {}
+    ours = {r.id for r in rows}
+    targets = {r.target_outbox_id for r in rows if r.target_outbox_id is not None and r.target_outbox_id not in ours
+               and known.get(r.target_outbox_id) is None}
+    if not targets and not any(r.target_outbox_id in known for r in rows):
+        return list(rows)
+    sent = dict(outbox_message_ids(db, outbox_ids=sorted(targets))) if targets else {}
+    return [WrittenOutbox(r.id, r.chat_id, r.action, r.payload, r.target_outbox_id,
+                          (known.get(r.target_outbox_id) or sent.get(r.target_outbox_id))
+                          if r.target_outbox_id is not None else None, r.taken)
+            for r in rows]
 
 
 def pending_outbox(db: Session, *, channel: str, now: datetime, chat_id: str | None = None,
@@ -385,6 +521,37 @@ def forget_sent_outbox(db: Session, *, before: datetime) -> int:
 def outbox_message_id(db: Session, *, outbox_id: int) -> int | None:
     row = db.get(OutboxMessage, outbox_id)
     return row.message_id if row else None
+
+
+@dataclass(frozen=True)
+class OutboxMark:
+    """How sending one row ended: sent (with the message id Telegram gave it) or failed for good."""
+
+    outbox_id: int
+    status: Literal["sent", "failed"]
+    action: str
+    chat_id: str
+    message_id: int | None = None
+    forget: bool = False  # the person was erased: keep no trace of the chat
+
+
+def mark_outbox_many(db: Session | Connection, *, marks: Sequence[OutboxMark], now: datetime) -> None:
+    """Settle sent and failed rows in one statement executed for all of them: the payload goes (the
+    text is in the transcript), the chat id stays only on sent messages (edits of them need it)."""
+    if not marks:
+        return
+    _connection(db).execute(_MARK_OUTBOX, [
+        {"b_id": m.outbox_id, "b_status": m.status, "b_now": now, "b_message_id": None if m.forget else m.message_id,
+         "b_chat_id": m.chat_id if m.action == "send" and not m.forget else None} for m in marks])
+
+
+def outbox_message_ids(db: Session, *, outbox_ids: Sequence[int]) -> dict[int, int | None]:
+    """The Telegram message ids of these outbox rows (the targets of a batch's edits), in one query."""
+    if not outbox_ids:
+        return {}
+    table = OutboxMessage.__table__
+    query = select(table.c.id, table.c.message_id).where(table.c.id.in_(sorted(set(outbox_ids))))
+    return {int(i): m for i, m in db.connection().execute(query).all()}
 
 
 def mark_outbox(db: Session, *, outbox_id: int, status: str, now: datetime, message_id: int | None = None,
@@ -530,13 +697,15 @@ def count_rows(db: Session, table: Any) -> int:
 
 
 # ------------------------------------------------------------------------- failed updates
-def fail_inbox_update(db: Session, *, update_id: int, now: datetime) -> bool:
+def fail_inbox_update(db: Session, *, update_id: int, now: datetime, count_attempt: bool = True) -> bool:
     """Give up an unprocessed update: marked failed and processed (it stops coming back), one more
-    attempt counted, its content dropped. False when it was processed already."""
+    attempt counted (unless the failure was counted already), its content dropped. False when it was
+    processed already."""
     result = db.exec(  # type: ignore[call-overload]
         update(InboxUpdate)
         .where(col(InboxUpdate.update_id) == update_id, col(InboxUpdate.processed_at).is_(None))
-        .values(processed_at=now, failed_at=now, attempts=InboxUpdate.attempts + 1, payload=null(), chat_id=None)
+        .values(processed_at=now, failed_at=now, attempts=InboxUpdate.attempts + (1 if count_attempt else 0),
+                payload=null(), chat_id=None)
     )
     return result.rowcount == 1
 

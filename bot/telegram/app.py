@@ -66,12 +66,13 @@ class TelegramBot:
         self.handler = UpdateHandler(self.services, self.retries)
         self.application = build_application(settings, self.handler)
         self.sender = OutboxSender(self.application.bot, engine, self.services.run_db)
+        self.handler.message_ids = self.sender.message_ids
         self.floods = FloodWatch(self.services)
         self.processor = Processor(self.application, self.services, self.inbox, self.retries, self.floods,
                                    self.sender, self.wake)
         self.rounds = Rounds(self.application.bot, self.services, self.processor, self.sender, self._stop)
         self.poller = Poller(self.application.bot, self.services, self.inbox, self.wake, self._stop)
-        self.jobs = Jobs(self.services, self.wake)
+        self.jobs = Jobs(self.services, self.rounds.send_soon)  # a job's rows are no update's: a sweep sends them
         self.housekeeping = Housekeeping(self.services)
         self._tasks: list[asyncio.Task[None]] = []
 

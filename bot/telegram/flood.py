@@ -30,8 +30,9 @@ class FloodWatch:
         self._told: dict[str, float] = {}  # per chat: when it was last asked to slow down
         self._prune_at = PRUNE_AT
 
-    async def seen(self, chat_id: str, update: Update) -> None:
-        """Count a chat's update; past the limit, queue the request to slow down (once per window)."""
+    async def seen(self, chat_id: str, update: Update) -> bool:
+        """Count a chat's update; past the limit, queue the request to slow down (once per window).
+        True when it was queued (it waits in the outbox)."""
         at = monotonic()
         seen = self._recent[chat_id]
         seen.append(at)
@@ -41,10 +42,11 @@ class FloodWatch:
             self._forget_quiet(at)
         user = update.effective_user
         if len(seen) <= FLOOD_LIMIT or user is None or at - self._told.get(chat_id, -1e9) < FLOOD_WINDOW:
-            return
+            return False
         self._told[chat_id] = at
         log.info("chat floods: asked to slow down", extra={"update": update.update_id})
         await self.services.run_db(self._slow_down, str(user.id), chat_id, user.language_code)
+        return True
 
     def _forget_quiet(self, at: float) -> None:
         """Drop the chats quiet for a whole window: the state held is about the chats of the last window,

@@ -1,38 +1,50 @@
-"""How often an update failed, and whether its failure was its own: the processor retries an update
-on the next round, and gives it up after `MAX_ATTEMPTS` failures of its own.
+"""How an update handed to the Application ended, as the handler tells the processor, and how often
+an update may fail before it is given up.
 
-A postponement (an earlier update of the chat goes first, the database is away) is not the update's
-fault and is not counted.
+python-telegram-bot runs our handler inside `Application.process_update` and keeps what it returns to
+itself, so the handler leaves its outcome here, keyed by update id, and the processor takes it right
+after: processed (with the outbox rows its transaction wrote, handed to the sender without a re-read)
+or postponed (an earlier update of the chat goes first, the database is away: not the update's fault,
+not counted). No outcome means the handler raised: that failure is counted in the update's inbox row
+(`Inbox.note_failure`), so every worker and every restart sees the same count, and the update is
+given up after `MAX_ATTEMPTS` failures of its own.
 """
 
 from __future__ import annotations
 
-__all__ = ["MAX_ATTEMPTS", "Retries"]
+from dataclasses import dataclass
+
+from storage.repo import WrittenOutbox
+
+__all__ = ["MAX_ATTEMPTS", "Postponed", "Processed", "Retries"]
 
 MAX_ATTEMPTS = 5
 
 
+@dataclass(frozen=True)
+class Processed:
+    """The handler's transaction committed. `outbox`: the rows it wrote; None when the path that handled
+    it does not report them (staff commands run their own transaction), so the sender reads the outbox."""
+
+    outbox: tuple[WrittenOutbox, ...] | None
+
+
+@dataclass(frozen=True)
+class Postponed:
+    """Not processed, for a reason outside the update: try again on a later round, uncounted."""
+
+
 class Retries:
     def __init__(self) -> None:
-        self._failed: dict[int, int] = {}
-        self._transient: set[int] = set()  # updates to retry without counting it as their failure
+        # filled by the handler during `process_update`, emptied by the processor right after it
+        self._ended: dict[int, Processed | Postponed] = {}
+
+    def processed(self, update_id: int, outbox: list[WrittenOutbox] | None) -> None:
+        self._ended[update_id] = Processed(tuple(outbox) if outbox is not None else None)
 
     def postponed(self, update_id: int) -> None:
-        """The handler could not process the update for a reason outside it."""
-        self._transient.add(update_id)
+        self._ended[update_id] = Postponed()
 
-    def was_postponed(self, update_id: int) -> bool:
-        """Whether the last try was a postponement (and forget it: the next try starts clean)."""
-        if update_id in self._transient:
-            self._transient.discard(update_id)
-            return True
-        return False
-
-    def failed(self, update_id: int) -> bool:
-        """Count a failure of the update's own; True when it has failed too often to try again."""
-        attempts = self._failed.get(update_id, 0) + 1
-        self._failed[update_id] = attempts
-        return attempts >= MAX_ATTEMPTS
-
-    def succeeded(self, update_id: int) -> None:
-        self._failed.pop(update_id, None)
+    def take(self, update_id: int) -> Processed | Postponed | None:
+        """How the update ended (and forget it); None when the handler raised before saying."""
+        return self._ended.pop(update_id, None)
