@@ -363,9 +363,13 @@ def closed_referral_people(db: Session, *, last_event_year_at_most: int) -> list
             if i is not None and last is not None and last.year <= last_event_year_at_most]
 
 
-def forget_processed_inbox(db: Session, *, before: datetime) -> int:
-    """Drop old processed ids: Telegram may reuse update ids after a week of silence."""
-    result = db.exec(delete(InboxUpdate).where(col(InboxUpdate.processed_at) < before))  # type: ignore[call-overload]
+def forget_processed_inbox(db: Session, *, before: datetime, limit: int | None = None) -> int:
+    """Drop old processed ids (Telegram may reuse update ids after a week of silence); at most `limit`
+    rows, so that a long backlog goes in short transactions."""
+    old = col(InboxUpdate.processed_at) < before
+    if limit is not None:
+        old = col(InboxUpdate.update_id).in_(select(InboxUpdate.update_id).where(old).limit(limit))
+    result = db.exec(delete(InboxUpdate).where(old))  # type: ignore[call-overload]
     return result.rowcount or 0
 
 
@@ -498,7 +502,7 @@ def release_all_sending(db: Session, *, channel: str) -> int:
     return result.rowcount or 0
 
 
-def forget_sent_outbox(db: Session, *, before: datetime) -> int:
+def forget_sent_outbox(db: Session, *, before: datetime, limit: int | None = None) -> int:
     """Delete the outbox rows sent (or given up) before `before` that no edit can still need, in one
     indexed DELETE; returns how many went.
 
@@ -506,15 +510,17 @@ def forget_sent_outbox(db: Session, *, before: datetime) -> int:
     comes) or while an edit of it waits to be sent: the edit needs its Telegram message id. `before` lies
     beyond the 48 hours in which quick exit deletes the bot's messages (it reads their ids here). Deleting
     rather than keeping nulled rows lets SQLite merge and reuse their pages (a row shrunk in place leaves
-    its page part empty for good).
+    its page part empty for good). At most `limit` rows, so that a long backlog goes in short transactions.
     """
     edit = aliased(OutboxMessage)
     live = select(Intake.id).where(col(Intake.live_outbox_id) == col(OutboxMessage.id))
     waiting_edit = select(edit.id).where(col(edit.target_outbox_id) == col(OutboxMessage.id),
                                          col(edit.status).in_(("pending", "sending")))
-    result = db.exec(delete(OutboxMessage).where(  # type: ignore[call-overload]
-        col(OutboxMessage.status).in_(("sent", "failed")), col(OutboxMessage.sent_at) < before,
-        ~exists(live), ~exists(waiting_edit)))
+    done = (col(OutboxMessage.status).in_(("sent", "failed")), col(OutboxMessage.sent_at) < before,
+            ~exists(live), ~exists(waiting_edit))
+    if limit is not None:
+        done = (col(OutboxMessage.id).in_(select(OutboxMessage.id).where(*done).limit(limit)),)
+    result = db.exec(delete(OutboxMessage).where(*done))  # type: ignore[call-overload]
     return result.rowcount or 0
 
 

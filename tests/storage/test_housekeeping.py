@@ -84,3 +84,27 @@ def test_an_older_sqlite_file_is_made_ready_to_give_space_back_when_migrated(sql
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2, "incremental"
     conn.close()
+
+
+def test_a_long_backlog_goes_in_short_transactions(engine: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The first tidy after an upgrade finds every row ever sent: it deletes them a batch per transaction
+    (SQLite's one write lock is free between batches for people's answers), and all of them."""
+    from sqlalchemy import event
+
+    from bot.telegram import housekeeping
+    from storage.models import InboxUpdate
+
+    monkeypatch.setattr(housekeeping, "BATCH", 7)
+    old = datetime.now(UTC) - OUTBOX_KEPT - timedelta(hours=1)
+    with transaction(engine) as db:
+        for _ in range(30):
+            _send(db, old, sent=True)
+        repo.add_inbox_updates(db, updates=[(n, "61", {"update_id": n}) for n in range(1, 21)], now=old)
+        for n in range(1, 21):
+            repo.claim_inbox_update(db, update_id=n, now=old)
+    commits: list[int] = []
+    event.listen(engine, "commit", lambda _conn: commits.append(1))
+    assert housekeeping.forget_sent(engine) == 30 and len(commits) == 5, "30 rows: 4 batches of 7, one short"
+    assert housekeeping.forget_old(engine) == 20
+    with transaction(engine) as db:
+        assert db.exec(select(OutboxMessage.id)).all() == [] and db.exec(select(InboxUpdate.update_id)).all() == []
