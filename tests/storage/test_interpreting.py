@@ -20,7 +20,7 @@ from casework.interpreting import announce_person_message
 from casework.permissions import Actor, Shell, authorize
 from casework.transcript import Transcript, to_json
 from dialogs import prompts
-from dialogs.events import Command, Config, Media, Press, Text
+from dialogs.events import Command, Config, Event, Media, Text
 from dialogs.i18n import render
 from storage import crypto, repo
 from storage import interpreting as store
@@ -44,28 +44,10 @@ def _arabic(monkeypatch: pytest.MonkeyPatch) -> None:
 def _intake(engine: Engine, user: str = "31", *, media_in_account: bool = True) -> tuple[Person_, str]:
     """An Arabic intake: the story as text (and a voice message) in `account`, then submitted."""
     person = Person_(engine, user)
-    person.send(Command("start"))
-    for _ in range(150):
-        qid = person.open_question
-        if qid is None:
-            break
-        want: Any = ARABIC.get(qid)
-        if qid == "summary":
-            person.send(Press("q:summary:submit"))
-        elif qid == "account":
-            person.send(Text(STORY))
-            if media_in_account:
-                person.send(Media("voice", "VOICE-1", "U-VOICE-1", None, "audio/ogg", 2048))
-            person.send(Press("q:account:done"))
-        elif isinstance(want, dict):
-            person.send(Text(want["text"]))
-            person.send(Press(f"q:{qid}:{want['pick']}"))
-        elif isinstance(want, list):
-            for choice in want:
-                person.send(Press(f"q:{qid}:{choice}"))
-            person.send(Press(f"q:{qid}:done"))
-        else:
-            person.send(Press(f"q:{qid}:{want}"))
+    story: list[Event] = [Text(STORY)]
+    if media_in_account:
+        story.append(Media("voice", "VOICE-1", "U-VOICE-1", None, "audio/ogg", 2048))
+    person.answer(ARABIC, account=story)
     with transaction(engine) as db:
         found = repo.get_person(db, channel="telegram", external_id=user)
         reference = repo.get_intake(db, person_id=found.id).reference

@@ -16,7 +16,6 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -26,9 +25,8 @@ from sqlmodel import col, select
 
 from bench.seed import Capture, seed
 from bot.telegram.files import fetch_pending_files
-from bot.telegram.housekeeping import INBOX_KEPT, OUTBOX_KEPT, Housekeeping
-from dialogs.events import Command, Config, Media, Press, Text
-from storage import repo
+from bot.telegram.housekeeping import Housekeeping
+from dialogs.events import Config, Media, Text
 from storage.db import make_engine, transaction
 from storage.interpreting import FILE_KINDS, StoredFile
 from storage.models import TranscriptEntry
@@ -123,37 +121,12 @@ def _stored_intakes(url: str, engine: Engine, count: int) -> None:
     capture = Capture(engine)
     outbox_before = capture.last_ids()["outbox_message"]
     person = Person_(engine, "500")
-    person.send(Command("start"))
-    steps = [capture.step("500")]
-    for _ in range(150):
-        qid = person.open_question
-        if qid is None:
-            break
-        want: Any = PERSONA.get(qid)
-        if qid == "summary":
-            person.send(Press("q:summary:submit"))
-        elif qid == "account":
-            person.send(Text("De sa att jag måste flytta"))
-            person.send(Media("voice", "VOICE-500", "U-VOICE-500", None, "audio/ogg", 2048))
-            person.send(Press("q:account:done"))
-        elif isinstance(want, dict):
-            person.send(Text(want["text"]))
-            person.send(Press(f"q:{qid}:{want['pick']}"))
-        elif isinstance(want, list):
-            for choice in want:
-                person.send(Press(f"q:{qid}:{choice}"))
-            person.send(Press(f"q:{qid}:done"))
-        else:
-            person.send(Press(f"q:{qid}:{want}"))
-        steps.append(capture.step("500"))
+    steps: list[Any] = []
+    person.answer(PERSONA, account=[Text("De sa att jag måste flytta"),
+                                    Media("voice", "VOICE-500", "U-VOICE-500", None, "audio/ogg", 2048)],
+                  on_step=lambda: steps.append(capture.step("500")))
     template = capture.template("form_1", "500", steps, outbox_before)
-    seed(url, intakes=count, templates=[template])
-    # as the hourly housekeeping has kept it: no sent rows nor update ids older than their time (the copies
-    # spread over three years, and the first housekeeping on such a history is rightly a big delete)
-    now = datetime.now(UTC)
-    with transaction(engine) as db:
-        repo.forget_sent_outbox(db, before=now - OUTBOX_KEPT)
-        repo.forget_processed_inbox(db, before=now - INBOX_KEPT)
+    seed(url, intakes=count, templates=[template])  # tidied as the hourly housekeeping keeps a database
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("ANALYZE")

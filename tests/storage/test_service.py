@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -61,15 +62,25 @@ class Person_:
     def open_question(self) -> str | None:
         return next((b.split(":")[1] for b in self.buttons if b.startswith("q:")), None)
 
-    def answer(self, persona: dict[str, Any]) -> None:
+    def answer(self, persona: dict[str, Any], *, account: Sequence[Event] | None = None,
+               on_step: Callable[[], None] | None = None) -> None:
+        """The whole intake as `persona` answers it, to the end. `account`: what the person sends as their
+        account (then Done) instead of the persona's text; `on_step`: called after /start and after each
+        question (the query-plan test captures the rows written there)."""
         self.send(Command("start"))
         for _ in range(150):
+            if on_step is not None:
+                on_step()
             qid = self.open_question
             if qid is None:
                 return
             want = persona.get(qid)
             if qid == "summary":
                 self.send(Press("q:summary:submit"))
+            elif qid == "account" and account is not None:
+                for event in account:
+                    self.send(event)
+                self.send(Press("q:account:done"))
             elif isinstance(want, dict):
                 self.send(Text(want["text"]))
                 self.send(Press(f"q:{qid}:{want['pick']}"))

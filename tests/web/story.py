@@ -15,11 +15,10 @@ import struct
 import wave
 import zlib
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import Engine
 
-from dialogs.events import Command, Config, Media, Press, Text
+from dialogs.events import Config, Media, Text
 from storage import interpreting, repo
 from storage.db import transaction
 from tests.storage import test_service
@@ -58,28 +57,10 @@ def arabic_intake(engine: Engine, user: str = "31") -> str:
     """Submit the intake and store its files; returns the referral's reference."""
     test_service.CONFIG = Config(languages=("sv", "en", "ar"))
     person = test_service.Person_(engine, user)
-    person.send(Command("start"))
-    for _ in range(150):
-        qid = person.open_question
-        if qid is None:
-            break
-        want: Any = ARABIC.get(qid)
-        if qid == "summary":
-            person.send(Press("q:summary:submit"))
-        elif qid == "account":
-            person.send(Text(STORY))
-            person.send(Media("voice", f"VOICE-{user}", f"U-VOICE-{user}", None, "audio/ogg", 2048))
-            person.send(Media("photo", f"PHOTO-{user}", f"U-PHOTO-{user}", None, "image/jpeg", 4096))
-            person.send(Press("q:account:done"))
-        elif isinstance(want, dict):
-            person.send(Text(want["text"]))
-            person.send(Press(f"q:{qid}:{want['pick']}"))
-        elif isinstance(want, list):
-            for choice in want:
-                person.send(Press(f"q:{qid}:{choice}"))
-            person.send(Press(f"q:{qid}:done"))
-        else:
-            person.send(Press(f"q:{qid}:{want}"))
+    person.answer(ARABIC, account=[
+        Text(STORY),
+        Media("voice", f"VOICE-{user}", f"U-VOICE-{user}", None, "audio/ogg", 2048),
+        Media("photo", f"PHOTO-{user}", f"U-PHOTO-{user}", None, "image/jpeg", 4096)])
     person.send(Text(SECOND))  # the person writes again after submitting
     now = datetime.now(UTC)
     files = {"voice": (wav(), "audio/wav"), "photo": (png(), "image/png")}
