@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import time
 from pathlib import Path
 
@@ -19,31 +18,10 @@ from babel.messages.pofile import read_po, write_po
 
 from bot.catalogs import export_sheet, import_sheet
 from dialogs import i18n
-from dialogs.i18n import LOCALES_DIR, N_, NN_, render
+from dialogs.i18n import N_, NN_, render
+from tests.unit.catalog_sheets import exported_rows, sheet_of
 
 MSGID = "When did you move to {town}?"
-
-
-@pytest.fixture
-def locales(tmp_path: Path) -> Path:
-    copy = tmp_path / "locales"
-    shutil.copytree(LOCALES_DIR, copy, ignore=shutil.ignore_patterns("*.mo"))
-    return copy
-
-
-def _rows(lang: str, locales: Path) -> list[dict[str, str]]:
-    out = io.StringIO()
-    export_sheet(lang, out, locales)
-    return list(csv.DictReader(io.StringIO(out.getvalue())))
-
-
-def _sheet(rows: list[dict[str, str]]) -> io.StringIO:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    out.seek(0)
-    return out
 
 
 BAD_TRANSLATIONS = [
@@ -67,13 +45,13 @@ BAD_TRANSLATIONS = [
 
 @pytest.mark.parametrize("bad", BAD_TRANSLATIONS)
 def test_the_sheet_refuses_anything_but_the_exact_placeholders(locales: Path, bad: str) -> None:
-    rows = _rows("so", locales)
+    rows = exported_rows("so", locales)
     row = next(r for r in rows if r["msgid"] == MSGID)
     before = row["translation"]
     row["translation"] = bad
-    result = import_sheet("so", _sheet(rows), locales)
+    result = import_sheet("so", sheet_of(rows), locales)
     assert result.updated == 0 and result.refused and "move to" in result.refused[0], result
-    after = next(r for r in _rows("so", locales) if r["msgid"] == MSGID)
+    after = next(r for r in exported_rows("so", locales) if r["msgid"] == MSGID)
     assert after["translation"] == before
 
 
@@ -139,7 +117,7 @@ def test_the_sheet_neutralises_cells_a_spreadsheet_would_evaluate(locales: Path)
     export_sheet("so", out, locales)
     cells = [cell for row in csv.reader(io.StringIO(out.getvalue())) for cell in row]
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], "no cell starts a formula"
-    row = next(r for r in _rows("so", locales) if r["msgid"] == MSGID)
+    row = next(r for r in exported_rows("so", locales) if r["msgid"] == MSGID)
     assert row["translation"] == "'" + planted
-    result = import_sheet("so", _sheet(_rows("so", locales)), locales)
+    result = import_sheet("so", sheet_of(exported_rows("so", locales)), locales)
     assert result.refused and "move to" in result.refused[0], "read back, it is still refused"

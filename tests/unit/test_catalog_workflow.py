@@ -2,37 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import shutil
 from pathlib import Path
 
 import pytest
 
-from bot.catalogs import export_sheet, import_sheet, status
-from dialogs.i18n import LANGUAGES, LOCALES_DIR
-
-
-@pytest.fixture
-def locales(tmp_path: Path) -> Path:
-    copy = tmp_path / "locales"
-    shutil.copytree(LOCALES_DIR, copy, ignore=shutil.ignore_patterns("*.mo"))
-    return copy
-
-
-def _sheet(lang: str, locales: Path) -> list[dict[str, str]]:
-    out = io.StringIO()
-    export_sheet(lang, out, locales)
-    return list(csv.DictReader(io.StringIO(out.getvalue())))
-
-
-def _write(rows: list[dict[str, str]]) -> io.StringIO:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    out.seek(0)
-    return out
+from bot.catalogs import import_sheet, status
+from dialogs.i18n import LANGUAGES
+from tests.unit.catalog_sheets import exported_rows, sheet_of
 
 
 def test_status_lists_every_language_complete(locales: Path) -> None:
@@ -43,7 +19,7 @@ def test_status_lists_every_language_complete(locales: Path) -> None:
 
 
 def test_sheet_has_swedish_english_and_the_language(locales: Path) -> None:
-    rows = _sheet("ar", locales)
+    rows = exported_rows("ar", locales)
     row = next(r for r in rows if r["msgid"] == "When did you move to {town}?")
     assert row["sv"].startswith("När") and row["en"] == row["msgid"] and "{town}" in row["translation"]
     plural = next(r for r in rows if r["msgid_plural"])
@@ -51,12 +27,12 @@ def test_sheet_has_swedish_english_and_the_language(locales: Path) -> None:
 
 
 def test_a_corrected_sheet_is_read_back_and_can_mark_the_catalog_checked(locales: Path) -> None:
-    rows = _sheet("so", locales)
+    rows = exported_rows("so", locales)
     row = next(r for r in rows if r["msgid"] == "When did you move to {town}?")
     row["translation"] = "Goorma ayaad u soo guurtay {town}? (sixid)"
-    result = import_sheet("so", _write(rows), locales, human_checked=True, translator="A. Translator 2026-11-26")
+    result = import_sheet("so", sheet_of(rows), locales, human_checked=True, translator="A. Translator 2026-11-26")
     assert (result.updated, result.refused) == (1, [])
-    again = {r["msgid"]: r for r in _sheet("so", locales)}
+    again = {r["msgid"]: r for r in exported_rows("so", locales)}
     assert again["When did you move to {town}?"]["translation"].endswith("(sixid)")
     assert {s.language: s for s in status(locales)}["so"].human_checked is True
 
@@ -70,11 +46,11 @@ def test_a_corrected_sheet_is_read_back_and_can_mark_the_catalog_checked(locales
     ],
 )
 def test_rows_with_wrong_placeholders_are_refused(locales: Path, bad: str) -> None:
-    rows = _sheet("so", locales)
+    rows = exported_rows("so", locales)
     row = next(r for r in rows if r["msgid"] == "When did you move to {town}?")
     before = row["translation"]
     row["translation"] = bad
-    result = import_sheet("so", _write(rows), locales)
+    result = import_sheet("so", sheet_of(rows), locales)
     assert result.updated == 0 and result.refused and "move to" in result.refused[0]
-    again = {r["msgid"]: r for r in _sheet("so", locales)}
+    again = {r["msgid"]: r for r in exported_rows("so", locales)}
     assert again["When did you move to {town}?"]["translation"] == before
