@@ -606,25 +606,10 @@ def add_referral_event(db: Session, *, referral_id: int, kind: str, actor: str, 
     db.add(ReferralEvent(referral_id=referral_id, kind=kind, actor=actor, data=data, at=now))
 
 
-def list_referrals(db: Session, *, status: str | None = None, open_only: bool = False,
-                   limit: int | None = None) -> Sequence[Referral]:
-    """The queue: running IVO clocks first (soonest deadline first), then urgent, high, medium, low,
-    then oldest first."""
-    query = select(Referral)
-    if status is not None:
-        query = query.where(Referral.status == status)
-    if open_only:
-        query = query.where(col(Referral.status) != "closed")
-    query = query.order_by(col(Referral.ivo_due_at).is_(None), col(Referral.ivo_due_at), col(Referral.priority_rank),
-                           col(Referral.created_at), col(Referral.id))
-    if limit is not None:
-        query = query.limit(limit)
-    return db.exec(query).all()
-
-
 def export_batches(db: Session, *, batch: int = 500) -> Iterator[Sequence[Any]]:
-    """The queue export's columns of every referral in queue order (as `list_referrals`), `batch` rows at
-    a time (a server-side cursor on PostgreSQL), never the whole table in memory."""
+    """The queue export's columns of every referral in queue order (running IVO clocks first, then priority,
+    then oldest; spec section 6), `batch` rows at a time (a server-side cursor on PostgreSQL), never the
+    whole table in memory."""
     query = (select(Referral.reference, Referral.language, Referral.status, Referral.priority, Referral.created_at,
                     Referral.answers, Referral.assessment, Referral.person_id)
              .order_by(col(Referral.ivo_due_at).is_(None), col(Referral.ivo_due_at), col(Referral.priority_rank),
